@@ -1,0 +1,61 @@
+# Yntymak: `make run` serves the demo, `make test` runs the whole suite.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PYBABEL := $(VENV)/bin/pybabel
+STAMP := $(VENV)/.requirements.sha256
+LOCALES := ru ky tg uz
+DEMO_ARGS ?= --activities 3000 --incidents 800 --assessments 400
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint fmt translations compile-translations bench venv system-deps clean
+
+venv: $(STAMP)
+
+# Recreate the venv's packages whenever requirements.txt changes.
+$(STAMP): requirements.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@sha256sum requirements.txt > $(STAMP)
+
+compile-translations: venv
+	@$(PYBABEL) -q compile -d translations
+
+system-deps:
+	@scripts/system-deps.sh
+
+run: venv compile-translations
+	$(FLASK) init-db
+	$(FLASK) seed-demo --if-empty $(DEMO_ARGS)
+	@$(FLASK) demo-accounts
+	@echo "Serving on http://$(HOST):$(PORT)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: venv system-deps compile-translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Extract, update and compile the catalogs.
+translations: venv
+	$(PYBABEL) -q extract -F babel.cfg -k _l -k N_ --no-location --sort-by-file \
+	  --project Yntymak -o translations/messages.pot .
+	@for l in $(LOCALES); do \
+	  $(PYBABEL) -q update -i translations/messages.pot -d translations -l $$l \
+	    --init-missing --no-fuzzy-matching --ignore-obsolete; \
+	done
+	$(PYBABEL) -q compile -d translations
+
+bench: venv compile-translations
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

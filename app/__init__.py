@@ -1,0 +1,95 @@
+"""Application factory: a readable list of ``configure_*`` steps."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import Config, ConfigError, config_from_env
+
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config_class: type[Config] | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app. ``overrides`` wins over the config class (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    configure_settings(app, config_class or config_from_env(), overrides or {})
+    configure_database(app)
+    configure_auth(app)
+    configure_i18n(app)
+    configure_blueprints(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, config_class: type[Config], overrides: dict) -> None:
+    """Load and validate the configuration; a bad one stops start-up with one line."""
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    try:
+        config_class.validate(app.config, app.instance_path)
+    except ConfigError as exc:
+        sys.stderr.write(f"Configuration error: {exc}\n")
+        raise SystemExit(2) from None
+
+
+def configure_database(app: Flask) -> None:
+    """SQLAlchemy, Alembic, and SQLite pragmas (WAL, busy timeout, foreign keys)."""
+    from . import models  # noqa: F401  (registers every table on the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+    """WAL, a busy timeout and enforced foreign keys on every SQLite connection."""
+    import sqlite3
+
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def configure_auth(app: Flask) -> None:
+    """Flask-Login and CSRF protection."""
+    from .services.accounts import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+    csrf.init_app(app)
+
+
+def configure_i18n(app: Flask) -> None:
+    """Flask-Babel with the per-user, then browser, then Russian locale."""
+    from flask_babel import get_locale
+
+    from .i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def configure_blueprints(app: Flask) -> None:
+    """Register every blueprint, explicitly."""
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+
+
+def configure_cli(app: Flask) -> None:
+    """``flask --app wsgi init-db | create-user | seed-demo``."""
+    from .cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,131 @@
+"""Command-line interface: ``flask --app wsgi init-db | create-user | seed-demo``.
+
+Every command runs in one transaction: a failure prints one line, exits non-zero and writes nothing.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from .errors import DomainError
+from .extensions import db
+from .vocabulary import Role
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Migrate the database and load taxonomies and geography (safe to run again)."""
+    from .services.reference import load_reference_data
+
+    upgrade()
+    changes = load_reference_data(db.session)
+    db.session.commit()
+    click.echo(f"Database ready: {changes} reference rows added or updated.")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, help="volunteer, coordinator, donor or admin")
+@click.option("--organisation", "organisation_code", help="Organisation code (volunteers).")
+@click.option("--region", "region_code", help="Region code a coordinator is assigned, e.g. KG-O.")
+@click.option("--country", "country_code", help="Country code a coordinator is assigned, e.g. TJ.")
+@click.option("--locale", type=click.Choice(["ru", "ky", "tg", "uz", "en"]), help="Interface language.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Password (asked for when not given).",
+)
+@with_appcontext
+def create_user_command(
+    username: str,
+    role: str,
+    organisation_code: str | None,
+    region_code: str | None,
+    country_code: str | None,
+    locale: str | None,
+    password: str,
+) -> None:
+    """Create a user with a role and the scope that role needs."""
+    from .services.accounts import create_user
+    from .services.audit import log_event
+
+    try:
+        user = create_user(
+            db.session,
+            username,
+            password,
+            role,
+            organisation_code=organisation_code,
+            region_code=region_code,
+            country_code=country_code,
+            locale=locale,
+        )
+        log_event(db.session, "create", "user", object_uuid=user.uuid, role=str(user.role), via="cli")
+    except DomainError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.username}.")
+
+
+@click.command("seed-demo")
+@click.option("--activities", default=1000, show_default=True, type=click.IntRange(0, 2_000_000))
+@click.option("--incidents", default=300, show_default=True, type=click.IntRange(0, 2_000_000))
+@click.option("--assessments", default=100, show_default=True, type=click.IntRange(0, 500_000))
+@click.option("--seed", "seed_value", default=2016, show_default=True, help="Random seed.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when records already exist.")
+@with_appcontext
+def seed_demo_command(
+    activities: int, incidents: int, assessments: int, seed_value: int, if_empty: bool
+) -> None:
+    """Add believable demo organisations, accounts and records over the last 24 months."""
+    from .services.seed import DEMO_PASSWORD, has_records, seed_demo
+
+    if if_empty and has_records(db.session):
+        click.echo("Demo data already present; nothing added.")
+        return
+    try:
+        result = seed_demo(
+            db.session,
+            activities=activities,
+            incidents=incidents,
+            assessments=assessments,
+            seed=seed_value,
+        )
+    except DomainError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(
+        f"Added {result.activities} activities, {result.incidents} incidents and "
+        f"{result.assessments} assessments in {result.seconds:.1f} s."
+    )
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for username, role, scope in result.accounts:
+        click.echo(f"  {username:<16} {Role(role).value:<12} {scope}")
+
+
+@click.command("demo-accounts")
+@with_appcontext
+def demo_accounts_command() -> None:
+    """Print the demo accounts."""
+    from .services.seed import DEMO_PASSWORD, demo_accounts
+
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for username, role, scope in demo_accounts(db.session):
+        click.echo(f"  {username:<16} {role:<12} {scope}")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the commands to ``flask``."""
+    for command in (init_db_command, create_user_command, seed_demo_command, demo_accounts_command):
+        app.cli.add_command(command)

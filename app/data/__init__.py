@@ -1,0 +1,1 @@
+"""Reference data loaded by ``flask init-db``."""

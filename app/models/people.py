@@ -1,0 +1,76 @@
+"""Organisations and users, with the role and scope that decide what a user may see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..vocabulary import OrganisationType, Role
+from .base import IdMixin, TimestampMixin, str_enum
+from .geography import Country, District, Region
+
+
+class Organisation(IdMixin, TimestampMixin, db.Model):
+    """An LCPC, Public Council, NGO or committee that logs records."""
+
+    __tablename__ = "organisations"
+
+    #: Short stable code used by the CLI, e.g. ``LCPC-KARASUU``.
+    code: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    type: Mapped[OrganisationType] = mapped_column(str_enum(OrganisationType, "organisation_type"))
+    #: Home district: its communities are the ones the organisation's volunteers log in.
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), nullable=False, index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+
+    district: Mapped[District] = relationship()
+
+
+class User(UserMixin, IdMixin, TimestampMixin, db.Model):
+    """A person who signs in; never a community member."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role != 'volunteer' OR organisation_id IS NOT NULL", name="volunteer_has_organisation"
+        ),
+    )
+
+    username: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(256), nullable=False)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), nullable=False)
+    #: Volunteers: the organisation whose records they read and write.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: Coordinators: the region assigned (narrower than a country).
+    scope_region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    #: Coordinators: the country assigned, when no region is.
+    scope_country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"))
+    #: Interface language chosen by the user (None: the browser's).
+    locale: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation | None] = relationship()
+    scope_region: Mapped[Region | None] = relationship()
+    scope_country: Mapped[Country | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses deactivated users
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.uuid)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"

@@ -1,0 +1,124 @@
+"""Users: creation with role and scope checks, loading and authentication."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..errors import DomainError
+from ..extensions import db
+from ..models import Country, Organisation, Region, User
+from ..vocabulary import Role
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the session holds the user's UUID, never the integer key."""
+    try:
+        key = uuid.UUID(user_id)
+    except ValueError:
+        return None
+    return db.session.scalar(select(User).where(User.uuid == key))
+
+
+def _by_code(session: Session, model: type, code: str) -> object | None:
+    return session.scalar(select(model).where(model.code == code))
+
+
+def resolve_scope(
+    session: Session,
+    role: str,
+    *,
+    organisation_code: str | None = None,
+    region_code: str | None = None,
+    country_code: str | None = None,
+) -> dict[str, object]:
+    """Check a role and its scope codes; return the column values to set on a user."""
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise DomainError(
+            _("Unknown role %(role)s: use one of %(roles)s", role=role, roles=", ".join(Role))
+        ) from None
+    values: dict[str, object] = {
+        "role": role_value,
+        "organisation_id": None,
+        "scope_region_id": None,
+        "scope_country_id": None,
+    }
+    if role_value == Role.VOLUNTEER and not organisation_code:
+        raise DomainError(_("A volunteer needs an organisation."))
+    if organisation_code:
+        organisation = _by_code(session, Organisation, organisation_code)
+        if organisation is None:
+            raise DomainError(_("Unknown organisation code %(code)s", code=organisation_code))
+        values["organisation_id"] = organisation.id
+    if role_value == Role.COORDINATOR:
+        if region_code and country_code:
+            raise DomainError(_("Give a coordinator a region or a country, not both."))
+        if not (region_code or country_code):
+            raise DomainError(_("A coordinator needs a region or a country."))
+    elif region_code or country_code:
+        raise DomainError(_("Only a coordinator is assigned a region or a country."))
+    if region_code:
+        region = _by_code(session, Region, region_code)
+        if region is None:
+            raise DomainError(_("Unknown region code %(code)s", code=region_code))
+        values["scope_region_id"] = region.id
+    if country_code:
+        country = _by_code(session, Country, country_code)
+        if country is None:
+            raise DomainError(_("Unknown country code %(code)s", code=country_code))
+        values["scope_country_id"] = country.id
+    return values
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse passwords too short to protect sensitive data."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(_("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    organisation_code: str | None = None,
+    region_code: str | None = None,
+    country_code: str | None = None,
+    locale: str | None = None,
+) -> User:
+    """Create a user after checking the name, password, role and scope; flushes, never commits."""
+    username = username.strip()
+    if not username:
+        raise DomainError(_("A username is required."))
+    exists = session.scalar(select(func.count(User.id)).where(func.lower(User.username) == username.lower()))
+    if exists:
+        raise DomainError(_("The username %(name)s is already taken.", name=username))
+    check_password_strength(password)
+    values = resolve_scope(
+        session,
+        role,
+        organisation_code=organisation_code,
+        region_code=region_code,
+        country_code=country_code,
+    )
+    user = User(username=username, locale=locale, **values)
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with that name and password, or None (same answer for every failure)."""
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user

@@ -1,0 +1,289 @@
+"""The platform's fixed vocabulary (from shared/DOMAIN.md): stable codes and English labels.
+
+Codes are stored and never shown or translated. Labels are English source strings marked with
+``N_`` so that ``pybabel extract`` finds them; they are translated where they are shown
+(``_(label)`` in views, the report's own gettext in Excel and charts).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it now."""
+    return message
+
+
+class Status(StrEnum):
+    """Review status of every record."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class Role(StrEnum):
+    """What a user may do; scope narrows it further."""
+
+    VOLUNTEER = "volunteer"
+    COORDINATOR = "coordinator"
+    DONOR = "donor"
+    ADMIN = "admin"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Response(StrEnum):
+    NONE = "none"
+    DIALOGUE = "dialogue"
+    REFERRAL = "referral"
+    REPORTED = "reported"
+    MEDIATION = "mediation"
+
+
+class IncidentStatus(StrEnum):
+    OPEN = "open"
+    REFERRED = "referred"
+    RESOLVED = "resolved"
+
+
+class Trend(StrEnum):
+    DOWN = "down"
+    SAME = "same"
+    UP = "up"
+
+
+class OrganisationType(StrEnum):
+    LCPC = "lcpc"
+    PUBLIC_COUNCIL = "public_council"
+    NGO = "ngo"
+    MAHALLA_COMMITTEE = "mahalla_committee"
+    OTHER = "other"
+
+
+class Sex(StrEnum):
+    FEMALE = "f"
+    MALE = "m"
+
+
+class AgeBand(StrEnum):
+    UNDER_18 = "u18"
+    AGE_18_29 = "18_29"
+    AGE_30_59 = "30_59"
+    AGE_60_PLUS = "60p"
+
+
+STATUS_LABELS = {
+    Status.DRAFT: N_("Draft"),
+    Status.SUBMITTED: N_("Submitted"),
+    Status.APPROVED: N_("Approved"),
+    Status.RETURNED: N_("Returned for changes"),
+}
+
+ROLE_LABELS = {
+    Role.VOLUNTEER: N_("Volunteer"),
+    Role.COORDINATOR: N_("Coordinator"),
+    Role.DONOR: N_("Donor or partner"),
+    Role.ADMIN: N_("Administrator"),
+}
+
+SEVERITY_LABELS = {Severity.LOW: N_("Low"), Severity.MEDIUM: N_("Medium"), Severity.HIGH: N_("High")}
+
+RESPONSE_LABELS = {
+    Response.NONE: N_("None"),
+    Response.DIALOGUE: N_("Dialogue"),
+    Response.REFERRAL: N_("Referral to services"),
+    Response.REPORTED: N_("Reported to authorities"),
+    Response.MEDIATION: N_("Mediation"),
+}
+
+INCIDENT_STATUS_LABELS = {
+    IncidentStatus.OPEN: N_("Open"),
+    IncidentStatus.REFERRED: N_("Referred"),
+    IncidentStatus.RESOLVED: N_("Resolved"),
+}
+
+TREND_LABELS = {Trend.DOWN: N_("Going down"), Trend.SAME: N_("About the same"), Trend.UP: N_("Going up")}
+
+#: Driver ratings of an assessment.
+RATING_LABELS = {0: N_("Not observed"), 1: N_("Low"), 2: N_("Medium"), 3: N_("High")}
+
+ORGANISATION_TYPE_LABELS = {
+    OrganisationType.LCPC: N_("Local Crime Prevention Centre"),
+    OrganisationType.PUBLIC_COUNCIL: N_("Public Council"),
+    OrganisationType.NGO: N_("NGO or civil society"),
+    OrganisationType.MAHALLA_COMMITTEE: N_("Mahalla or village committee"),
+    OrganisationType.OTHER: N_("Other"),
+}
+
+SEX_LABELS = {Sex.FEMALE: N_("Female"), Sex.MALE: N_("Male")}
+
+AGE_BAND_LABELS = {
+    AgeBand.UNDER_18: N_("Under 18"),
+    AgeBand.AGE_18_29: N_("18-29"),
+    AgeBand.AGE_30_59: N_("30-59"),
+    AgeBand.AGE_60_PLUS: N_("60 and over"),
+}
+
+#: The eight participant cells, in display order: (column name, sex, age band).
+COUNT_CELLS: tuple[tuple[str, Sex, AgeBand], ...] = tuple(
+    (f"{sex.value}_{band.value}", sex, band) for sex in Sex for band in AgeBand
+)
+
+COUNTRIES: tuple[tuple[str, str], ...] = (
+    ("KG", N_("Kyrgyzstan")),
+    ("TJ", N_("Tajikistan")),
+    ("KZ", N_("Kazakhstan")),
+    ("UZ", N_("Uzbekistan")),
+    ("TM", N_("Turkmenistan")),
+    ("AF", N_("Afghanistan")),
+)
+
+#: R1-R14 of the 2016 Bishkek conference: (code, short label, what it means in the field).
+RECOMMENDATIONS: tuple[tuple[str, str, str], ...] = (
+    ("R1", N_("Coordinate international actors"), N_("Synergy between EU, OSCE, UN and other partners")),
+    ("R2", N_("Turn ideas into concrete projects"), N_("Follow-up programmes and projects")),
+    (
+        "R3",
+        N_("Holistic, tailor-made programmes"),
+        N_(
+            "Gender, youth, socio-economic, culture, civil society, labour migration; school and "
+            "university awareness; training of officials"
+        ),
+    ),
+    (
+        "R4",
+        N_("Address domestic root causes through dialogue and trust"),
+        N_(
+            "Dialogue between society and law enforcement, social networks, respectful exchange with "
+            "religious leaders, integrating non-elite youth"
+        ),
+    ),
+    (
+        "R5",
+        N_("Good governance, rights and economic inclusion"),
+        N_("Independent courts, anti-corruption, human rights, economic inclusion"),
+    ),
+    (
+        "R6",
+        N_("Empower local communities, youth and women"),
+        N_("Listening to and supporting local ideas; UNSCR 2250 youth engagement; roles of women"),
+    ),
+    (
+        "R7",
+        N_("Dialogue with imams and religious leaders"),
+        N_("Exchange of views, not instructions, with young imams, at personal level"),
+    ),
+    (
+        "R8",
+        N_("Reduce the vulnerability of migrant workers"),
+        N_("Information campaigns, employment centres, pre-departure orientation"),
+    ),
+    (
+        "R9",
+        N_("Prison reform and rehabilitation"),
+        N_("Staff training, telling religious practice from radicalism, Nelson Mandela Rules"),
+    ),
+    (
+        "R10",
+        N_("Media, online content and counter-narratives"),
+        N_(
+            "Monitoring, self-regulation, counter-narratives, journalist training, internet sector "
+            "cooperation"
+        ),
+    ),
+    (
+        "R11",
+        N_("Cross-border and regional cooperation"),
+        N_("Joint action under the regional plan for the UN CT strategy"),
+    ),
+    (
+        "R12",
+        N_("Best practice and rehabilitation of returnees"),
+        N_("Work with EU and member states; returning foreign fighters"),
+    ),
+    (
+        "R13",
+        N_("Coordination and national PVE focal points"),
+        N_("Donor coordination, local partners, national leadership"),
+    ),
+    ("R14", N_("Qualitative research"), N_("Evidence for policy and programme design")),
+)
+
+DRIVERS: tuple[tuple[str, str], ...] = (
+    ("injustice", N_("Perceived injustice")),
+    ("discrimination", N_("Marginalisation and discrimination")),
+    ("exclusion", N_("Social and political exclusion")),
+    ("unemployment", N_("Lack of jobs and income")),
+    ("corruption", N_("Widespread corruption")),
+    ("police_repression", N_("Repression or abuse by law enforcement")),
+    ("prison_conditions", N_("Poor prison management")),
+    ("interethnic_tension", N_("Inter-ethnic tensions")),
+    ("opposition_ban", N_("Ban of opposition and detention of members or relatives")),
+    ("migrant_job_loss", N_("Migrant workers' job loss or re-entry ban")),
+    ("online_propaganda", N_("Online hate speech and recruitment content")),
+    ("family_pressure", N_("Patriarchal family pressure and isolation")),
+    ("education_gap", N_("Lack of secular education")),
+    ("state_absence", N_("Lack of state services in rural areas")),
+    ("belonging", N_("Search for identity, belonging and purpose")),
+    ("religious_restrictions", N_("Restricted space for religious practice")),
+)
+
+TARGET_GROUPS: tuple[tuple[str, str], ...] = (
+    ("imams", N_("Imams and religious leaders")),
+    ("atyncha", N_("Women religious leaders")),
+    ("mothers", N_("Mothers and families")),
+    ("youth", N_("Youth, especially non-elite")),
+    ("women", N_("Women")),
+    ("migrants", N_("Migrant workers and their families")),
+    ("returnees", N_("Returnees")),
+    ("prisoners", N_("Prisoners and former prisoners")),
+    ("prison_staff", N_("Prison staff")),
+    ("police", N_("Police and law enforcement")),
+    ("local_authorities", N_("Local authorities")),
+    ("teachers", N_("Teachers and schools")),
+    ("media", N_("Journalists and media")),
+    ("civil_society", N_("Civil society organisations")),
+)
+
+ACTIVITY_TYPES: tuple[tuple[str, str], ...] = (
+    ("dialogue", N_("Community dialogue or round table")),
+    ("training", N_("Training or capacity building")),
+    ("awareness", N_("Awareness or information session")),
+    ("mediation", N_("Conflict mediation")),
+    ("pre_departure", N_("Pre-departure orientation for migrants")),
+    ("family_support", N_("Family counselling or psychosocial support")),
+    ("prison_programme", N_("Prison rehabilitation programme")),
+    ("media_training", N_("Media or journalist training")),
+    ("counter_narrative", N_("Counter-narrative content")),
+    ("youth_event", N_("Youth, sports or cultural event")),
+    ("police_community", N_("Police-community trust meeting")),
+    ("referral", N_("Referral to services: jobs, legal aid, health")),
+    ("research", N_("Focus group or qualitative research")),
+)
+
+INCIDENT_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("online_content", N_("Hate speech or extremist content online")),
+    ("recruitment_approach", N_("Suspected recruitment approach")),
+    ("departure_abroad", N_("Departure to a conflict zone reported by family")),
+    ("return_from_conflict", N_("Return of a person from a conflict zone")),
+    ("interethnic_incident", N_("Inter-ethnic dispute or violence")),
+    ("religious_dispute", N_("Dispute within or between religious communities")),
+    ("police_abuse", N_("Alleged abuse or repression by law enforcement")),
+    ("detention", N_("Detention of community members or relatives")),
+    ("prison_incident", N_("Incident in or around a prison")),
+    ("printed_material", N_("Distribution of extremist material offline")),
+    ("intimidation", N_("Threats or intimidation of community members or volunteers")),
+    ("other", N_("Other")),
+)
+
+
+def label_map(pairs: tuple[tuple[str, ...], ...]) -> dict[str, str]:
+    """``{code: English label}`` for one of the tuples above."""
+    return {code: label for code, label, *_ in pairs}

@@ -1,0 +1,80 @@
+"""Fixtures: app (migrated once per run), db (clean per test), client, runner, login_as, builders."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db as _db
+from app.services.reference import load_reference_data
+from config import TestingConfig
+
+from . import factories
+from .dbutil import reset_schema, server_url, wipe_test_rows
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """One app and one migrated database for the whole run (``upgrade``, never ``create_all``)."""
+    url = server_url() or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    app = create_app(
+        TestingConfig,
+        {"SQLALCHEMY_DATABASE_URI": url},
+    )
+    with app.app_context():
+        reset_schema()
+        upgrade()
+        load_reference_data(_db.session)
+        _db.session.commit()
+    return app
+
+
+@pytest.fixture
+def db(app):
+    """The database, emptied of what the test added when it ends."""
+    with app.app_context():
+        yield _db
+        wipe_test_rows()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_enabled(app):
+    """Turn CSRF protection on for one test, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def make(db):
+    """Builders for organisations, users and records: ``make.user("volunteer")`` etc."""
+    return factories.Builders(db.session)
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a user in through the real sign-in form; returns the client."""
+
+    def _login(user, password: str = factories.PASSWORD):
+        response = client.post("/login", data={"username": user.username, "password": password})
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+        return client
+
+    return _login
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite'}"

@@ -1,0 +1,87 @@
+"""Test databases: the one the suite runs on (``DATABASE_URL`` or a temporary SQLite file)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, delete, text
+from sqlalchemy.engine import make_url
+
+from app.data.geography import iter_districts
+from app.extensions import db
+from app.vocabulary import COUNTRIES
+
+
+def server_url() -> str | None:
+    """The PostgreSQL URL CI gives us, or None for SQLite."""
+    url = os.environ.get("DATABASE_URL")
+    return url or None
+
+
+@contextmanager
+def scratch_database(tmp_path, name: str) -> Iterator[str]:
+    """A new empty database of the suite's kind, dropped afterwards."""
+    url = server_url()
+    if url is None:
+        yield f"sqlite:///{tmp_path / (name + '.sqlite')}"
+        return
+    base = make_url(url)
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    scratch = f"{base.database}_{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
+        conn.execute(text(f'CREATE DATABASE "{scratch}"'))
+    try:
+        yield base.set(database=scratch).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def reset_schema() -> None:
+    """Drop everything so that the migrations start from an empty database."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+
+
+def _reference_codes() -> dict[str, set[str]]:
+    regions, districts, communities = set(), set(), set()
+    for _country, region, _rname, district, _dname, names in iter_districts():
+        regions.add(region)
+        districts.add(district)
+        communities.update(f"{district}-{n:02d}" for n in range(1, len(names) + 1))
+    return {
+        "countries": {code for code, _ in COUNTRIES},
+        "regions": regions,
+        "districts": districts,
+        "communities": communities,
+    }
+
+
+REFERENCE_TABLES = {
+    "recommendations",
+    "drivers",
+    "target_groups",
+    "activity_types",
+    "incident_categories",
+}
+
+
+def wipe_test_rows() -> None:
+    """Delete what a test added, keeping the reference data ``init-db`` loads."""
+    codes = _reference_codes()
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name in REFERENCE_TABLES:
+                continue
+            if table.name in codes:
+                conn.execute(delete(table).where(table.c.code.not_in(codes[table.name])))
+            else:
+                conn.execute(delete(table))
+    db.session.remove()
