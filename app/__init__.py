@@ -83,9 +83,15 @@ def configure_i18n(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     """Register every blueprint, explicitly."""
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .entries import bp as entries_bp
     from .main import bp as main_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(entries_bp)
+    app.register_blueprint(admin_bp)
 
 
 def configure_cli(app: Flask) -> None:

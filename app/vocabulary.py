@@ -284,6 +284,21 @@ INCIDENT_CATEGORIES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Wording for volunteer-facing screens where the analytical label is not neutral (DOMAIN.md: a
+#: tablet can be seen by others, so no "extremism", "suspect" or "radical"). Keyed by (kind, code).
+NEUTRAL_LABELS: dict[tuple[str, str], str] = {
+    ("incident_category", "online_content"): N_("Hateful or violent content online"),
+    ("incident_category", "recruitment_approach"): N_("Someone approached to join a violent group"),
+    ("incident_category", "printed_material"): N_("Hateful or violent material handed out offline"),
+    ("recommendation", "R13"): N_("Coordination and national focal points"),
+}
+
+
+def neutral_label(kind: str, code: str, default: str) -> str:
+    """The English label record screens show for ``code`` (neutral where the analytical one is not)."""
+    return NEUTRAL_LABELS.get((kind, code), default)
+
+
 def label_map(pairs: tuple[tuple[str, ...], ...]) -> dict[str, str]:
     """``{code: English label}`` for one of the tuples above."""
     return {code: label for code, label, *_ in pairs}

@@ -29,7 +29,10 @@ def app(tmp_path_factory):
         upgrade()
         load_reference_data(_db.session)
         _db.session.commit()
-    return app
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
 
 
 @pytest.fixture

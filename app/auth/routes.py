@@ -1,0 +1,112 @@
+"""Sign-in, sign-out and the language switch: thin views over services.accounts and audit."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from forms.auth import LanguageForm, LoginForm
+
+from ..extensions import db
+from ..models import User
+from ..models.base import utcnow
+from ..services.accounts import authenticate
+from ..services.audit import log_event
+from . import bp
+
+#: The ``lang`` cookie of visitors who are not signed in keeps for a year.
+LANG_COOKIE_AGE = 365 * 24 * 3600
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """``target`` when it is a path on this site, else ``fallback`` (no open redirects)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target:
+        return fallback
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response | tuple[str, int]:
+    """Sign in with a username and a password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("auth/login.html", form=form), 422
+        user = authenticate(db.session, form.username.data, form.password.data)
+        if user is None:
+            known = db.session.scalar(
+                select(User).where(func.lower(User.username) == form.username.data.strip().lower())
+            )
+            log_event(db.session, "login_failed", "user", user=known, known_user=known is not None)
+            db.session.commit()
+            form.password.errors = [_("The username or password is not right.")]
+            return render_template("auth/login.html", form=form), 401
+        login_user(user)
+        user.last_login_at = utcnow()
+        log_event(db.session, "login", "user", user=user, object_uuid=user.uuid, role=str(user.role))
+        db.session.commit()
+        return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    """Sign out (POST only, with the CSRF token)."""
+    log_event(db.session, "logout", "user", user=current_user, object_uuid=current_user.uuid)
+    db.session.commit()
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+def set_language() -> Response | tuple[str, int]:
+    """Save the chosen language on the user, or in a cookie before sign-in."""
+    form = LanguageForm()
+    form.locale.choices = list(current_app.config["LANGUAGES"])
+    if not form.validate():
+        return (
+            render_template(
+                "error.html",
+                title=_("Language not changed"),
+                message=_("Choose one of the languages offered."),
+            ),
+            422,
+        )
+    response = redirect(safe_next(form.next.data, url_for("main.index")))
+    if current_user.is_authenticated:
+        current_user.locale = form.locale.data
+        log_event(db.session, "update", "user", user=current_user, object_uuid=current_user.uuid, locale=form.locale.data)
+        db.session.commit()
+    else:
+        response.set_cookie(
+            "lang", form.locale.data, max_age=LANG_COOKIE_AGE, samesite="Lax", httponly=True
+        )
+    return response
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error: CSRFError) -> tuple[str, int]:
+    """A form sent without a valid token: say so plainly, store nothing."""
+    return (
+        render_template(
+            "error.html",
+            title=_("The form has expired"),
+            message=_("Please go back, reload the page and send the form again."),
+        ),
+        400,
+    )

@@ -1,0 +1,64 @@
+"""Geography administration: browse country -> region -> district, add communities."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..errors import DomainError
+from ..models import Community, Country, District, Region, User
+from .audit import log_event
+
+
+def geography_tree(session: Session) -> list[Country]:
+    """Countries with their regions, districts and communities loaded, countries by code."""
+    return list(
+        session.scalars(
+            select(Country)
+            .options(
+                selectinload(Country.regions)
+                .selectinload(Region.districts)
+                .selectinload(District.communities)
+            )
+            .order_by(Country.code)
+        )
+    )
+
+
+def clean_name(name: str) -> str:
+    """Trimmed, with runs of spaces collapsed."""
+    return " ".join(name.split())
+
+
+def community_name_taken(district: District, name: str) -> bool:
+    """Whether the district already has a community of that name, ignoring case (any alphabet)."""
+    wanted = clean_name(name).casefold()
+    return any(community.name.casefold() == wanted for community in district.communities)
+
+
+def next_community_code(district: District) -> str:
+    """``<district code>-<next number, two digits at least>`` after the highest number in use."""
+    prefix = district.code + "-"
+    numbers = [
+        int(suffix)
+        for community in district.communities
+        if community.code.startswith(prefix) and (suffix := community.code[len(prefix) :]).isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:02d}"
+
+
+def add_community(session: Session, district: District, name: str, *, actor: User) -> Community:
+    """Add a community to a district with the next free code; flushes, never commits."""
+    name = clean_name(name)
+    if not name:
+        raise DomainError(_("A name is required."))
+    if community_name_taken(district, name):
+        raise DomainError(
+            _("%(district)s already has a community called %(name)s.", district=district.name, name=name)
+        )
+    community = Community(code=next_community_code(district), name=name, district=district)
+    session.add(community)
+    session.flush()
+    log_event(session, "create", "community", user=actor, code=community.code, district=district.code)
+    return community

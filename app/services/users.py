@@ -1,0 +1,120 @@
+"""User administration: list, change role and scope, deactivate, reset a password.
+
+Creating a user is :func:`app.services.accounts.create_user`; these functions change existing ones.
+Passwords never reach the audit log.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..errors import DomainError
+from ..models import User
+from ..vocabulary import Role
+from .accounts import check_password_strength, create_user, resolve_scope
+from .audit import log_event
+
+#: Columns that together make a user's scope.
+SCOPE_COLUMNS = ("organisation_id", "scope_region_id", "scope_country_id")
+
+
+def users_query(*, role: str | None = None, search: str | None = None) -> Select:
+    """``SELECT users`` for the admin list, filtered by role and part of the username."""
+    query = select(User).options(
+        joinedload(User.organisation), joinedload(User.scope_region), joinedload(User.scope_country)
+    )
+    if role:
+        query = query.where(User.role == Role(role))
+    if search and search.strip():
+        pattern = (
+            "%" + search.strip().lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+        )
+        query = query.where(func.lower(User.username).like(pattern, escape="\\"))
+    return query.order_by(func.lower(User.username))
+
+
+def update_user(
+    session: Session,
+    user: User,
+    *,
+    actor: User,
+    role: str,
+    organisation_code: str | None = None,
+    region_code: str | None = None,
+    country_code: str | None = None,
+    locale: str | None = None,
+) -> list[str]:
+    """Set a user's role, scope and language; return the names of what changed (audited)."""
+    if user.id == actor.id and user.role == Role.ADMIN and role != Role.ADMIN:
+        raise DomainError(_("You cannot remove your own administrator role."))
+    values = resolve_scope(
+        session,
+        role,
+        organisation_code=organisation_code,
+        region_code=region_code,
+        country_code=country_code,
+    )
+    values["locale"] = locale or None
+    changed = [key for key, value in values.items() if getattr(user, key) != value]
+    for key in changed:
+        setattr(user, key, values[key])
+    if changed:
+        session.flush()
+        log_event(
+            session,
+            "update",
+            "user",
+            user=actor,
+            object_uuid=user.uuid,
+            changed=sorted(changed),
+            role=user.role.value,
+        )
+    return changed
+
+
+def set_user_active(session: Session, user: User, active: bool, *, actor: User) -> None:
+    """Deactivate (no more sign-in) or reactivate a user; an admin cannot deactivate themselves."""
+    if not active and user.id == actor.id:
+        raise DomainError(_("You cannot deactivate your own account."))
+    if user.active == active:
+        return
+    user.active = active
+    session.flush()
+    log_event(session, "reactivate" if active else "deactivate", "user", user=actor, object_uuid=user.uuid)
+
+
+def reset_password(session: Session, user: User, password: str, *, actor: User) -> None:
+    """Give a user a new password typed by an administrator (the password is never logged)."""
+    check_password_strength(password)
+    user.set_password(password)
+    session.flush()
+    log_event(session, "reset_password", "user", user=actor, object_uuid=user.uuid)
+
+
+def add_user(
+    session: Session,
+    *,
+    actor: User,
+    username: str,
+    password: str,
+    role: str,
+    organisation_code: str | None = None,
+    region_code: str | None = None,
+    country_code: str | None = None,
+    locale: str | None = None,
+) -> User:
+    """Create a user through :func:`create_user` and audit it (without the password)."""
+    user = create_user(
+        session,
+        username,
+        password,
+        role,
+        organisation_code=organisation_code,
+        region_code=region_code,
+        country_code=country_code,
+        locale=locale,
+    )
+    log_event(session, "create", "user", user=actor, object_uuid=user.uuid, role=user.role.value, via="admin")
+    return user
