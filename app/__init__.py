@@ -85,6 +85,7 @@ def configure_blueprints(app: Flask) -> None:
     """Register every blueprint, explicitly."""
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .dashboard import bp as dashboard_bp
     from .entries import bp as entries_bp
     from .main import bp as main_bp
 
@@ -92,10 +93,13 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(entries_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(dashboard_bp)
 
 
 def configure_cli(app: Flask) -> None:
     """``flask --app wsgi init-db | create-user | seed-demo``."""
     from .cli import register_cli
+    from .dashboard.cli import export_report_command
 
     register_cli(app)
+    app.cli.add_command(export_report_command)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import g
 from flask_migrate import upgrade
 
 from app import create_app
@@ -24,6 +25,12 @@ def app(tmp_path_factory):
         TestingConfig,
         {"SQLALCHEMY_DATABASE_URI": url},
     )
+    @app.teardown_request
+    def _forget_cached_user(exc):
+        # Tests keep an app context open, which requests then share (and with it ``g``):
+        # without this, Flask-Login's cached user would leak from one test client to the next.
+        g.pop("_login_user", None)
+
     with app.app_context():
         reset_schema()
         upgrade()

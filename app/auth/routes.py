@@ -90,12 +90,17 @@ def set_language() -> Response | tuple[str, int]:
     response = redirect(safe_next(form.next.data, url_for("main.index")))
     if current_user.is_authenticated:
         current_user.locale = form.locale.data
-        log_event(db.session, "update", "user", user=current_user, object_uuid=current_user.uuid, locale=form.locale.data)
+        log_event(
+            db.session,
+            "update",
+            "user",
+            user=current_user,
+            object_uuid=current_user.uuid,
+            locale=form.locale.data,
+        )
         db.session.commit()
     else:
-        response.set_cookie(
-            "lang", form.locale.data, max_age=LANG_COOKIE_AGE, samesite="Lax", httponly=True
-        )
+        response.set_cookie("lang", form.locale.data, max_age=LANG_COOKIE_AGE, samesite="Lax", httponly=True)
     return response
 
 

@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 
 from forms.entries import RecordFilterForm
 
+from .. import vocabulary
 from ..errors import DomainError
 from ..extensions import db
-from .. import vocabulary
 from ..models import RecordMixin
 from ..security import RECORD_ROLES, roles_required
 from ..services import records as service
@@ -61,7 +61,10 @@ def list_records(kind: str) -> str | tuple[str, int]:
         return render_template("entries/list.html", kind=kind_, filters=filters, pagination=None), 400
     query = filtered_records(kind_, current_user, filters.filters())
     pagination = db.paginate(
-        query, page=request.args.get("page", 1, type=int), per_page=current_app.config["PER_PAGE"], error_out=False
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
     )
     return render_template(
         "entries/list.html",
@@ -125,7 +128,9 @@ def edit(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
     form = kind_.form(user=current_user)
     if form.validate():
         try:
-            service.update_record(db.session, record, current_user, form.record_data(), submit=form.wants_submit)
+            service.update_record(
+                db.session, record, current_user, form.record_data(), submit=form.wants_submit
+            )
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -162,7 +167,6 @@ def delete(kind: str, record_id: uuid.UUID) -> Response:
     db.session.commit()
     flash(_("The draft was deleted."), "success")
     return redirect(url_for("entries.list", kind=kind_.slug), 303)
-
 
 
 @bp.app_context_processor

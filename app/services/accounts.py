@@ -17,12 +17,15 @@ MIN_PASSWORD_LENGTH = 8
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the session holds the user's UUID, never the integer key."""
+    """Flask-Login's loader: the session holds the user's UUID, never the integer key.
+
+    A deactivated user is not loaded, so deactivation also ends the sessions already open.
+    """
     try:
         key = uuid.UUID(user_id)
     except ValueError:
         return None
-    return db.session.scalar(select(User).where(User.uuid == key))
+    return db.session.scalar(select(User).where(User.uuid == key, User.active.is_(True)))
 
 
 def _by_code(session: Session, model: type, code: str) -> object | None:

@@ -59,7 +59,9 @@ def can_create(user: User) -> bool:
 
 def _check_community(session: Session, user: User, community_id: int) -> None:
     allowed = session.scalar(
-        select(Community.id).where(Community.id == community_id, Community.id.in_(community_ids_in_scope(user)))
+        select(Community.id).where(
+            Community.id == community_id, Community.id.in_(community_ids_in_scope(user))
+        )
     )
     if allowed is None:
         raise DomainError(_("Choose a community in your area."))
@@ -147,7 +149,9 @@ def create_record(session: Session, kind: str, user: User, data: dict, *, submit
     return record
 
 
-def update_record(session: Session, record: RecordMixin, user: User, data: dict, *, submit: bool) -> RecordMixin:
+def update_record(
+    session: Session, record: RecordMixin, user: User, data: dict, *, submit: bool
+) -> RecordMixin:
     """Change a draft or returned record; ``submit`` sends it for review."""
     if not is_editable(record):
         raise DomainError(_("This entry is under review and can no longer be changed."))

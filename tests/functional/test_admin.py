@@ -367,9 +367,26 @@ def test_deactivated_user_cannot_sign_in(as_admin, make, db, app):
     user = make.user("donor", username="gone")
     db.session.commit()
     as_admin.post(f"/admin/users/{user.uuid}/deactivate")
-    other = app.test_client()
-    response = other.post("/login", data={"username": "gone", "password": PASSWORD})
-    assert response.status_code not in (302, 303)
+    response = app.test_client().post("/login", data={"username": "gone", "password": PASSWORD})
+    assert response.status_code == 401
+
+
+def test_deactivation_ends_an_open_session(app, make, db):
+    user = make.user("donor", username="signed.in")
+    admin = make.user("admin", username="second.chief")
+    db.session.commit()
+    user_client, admin_client = app.test_client(), app.test_client()
+    assert user_client.post("/login", data={"username": "signed.in", "password": PASSWORD}).status_code == 302
+    assert user_client.get("/").status_code == 200
+    assert (
+        admin_client.post("/login", data={"username": "second.chief", "password": PASSWORD}).status_code
+        == 302
+    )
+    assert admin_client.post(f"/admin/users/{user.uuid}/deactivate").status_code == 302
+    response = user_client.get("/admin/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    assert admin.active
 
 
 def test_admin_cannot_deactivate_themselves(as_admin, admin, db):
@@ -572,9 +589,9 @@ def test_geography_browser_lists_countries_regions_districts_and_communities(as_
 def test_add_community_gets_the_next_code(as_admin, make, db):
     district = make.district("KG-O-KSU")
     existing = len(district.communities)
-    response = as_admin.post("/admin/geography/districts/KG-O-KSU", data={"name": "  Kyzyl-Kyshtak  "})
+    response = as_admin.post("/admin/geography/districts/KG-O-KSU", data={"name": "  Jany-Turmush  "})
     assert response.status_code == 302
-    community = db.session.scalar(select(Community).where(Community.name == "Kyzyl-Kyshtak"))
+    community = db.session.scalar(select(Community).where(Community.name == "Jany-Turmush"))
     assert community.code == f"KG-O-KSU-{existing + 1:02d}"
     assert community.district_id == district.id
     as_admin.post("/admin/geography/districts/KG-O-KSU", data={"name": "Жийде"})
@@ -582,7 +599,7 @@ def test_add_community_gets_the_next_code(as_admin, make, db):
     assert second.code == f"KG-O-KSU-{existing + 2:02d}"
     (event, _second_event) = audit_events(db, "create", "community")
     assert event.details == {"code": community.code, "district": "KG-O-KSU"}
-    assert "Kyzyl-Kyshtak" in as_admin.get("/admin/geography/districts/KG-O-KSU").get_data(as_text=True)
+    assert "Jany-Turmush" in as_admin.get("/admin/geography/districts/KG-O-KSU").get_data(as_text=True)
 
 
 def test_next_code_follows_the_highest_number(as_admin, make, db):
@@ -622,3 +639,20 @@ def test_community_names_compare_case_insensitively_in_any_alphabet(as_admin, db
 def test_same_community_name_allowed_in_another_district(as_admin, db):
     response = as_admin.post("/admin/geography/districts/KG-O-ARV", data={"name": "Kashgar-Kyshtak"})
     assert response.status_code == 302
+
+
+def test_community_name_with_a_phone_number_is_refused(as_admin, db):
+    before = count(db, Community)
+    response = as_admin.post("/admin/geography/districts/KG-O-KSU", data={"name": "Call +996 555 123 456"})
+    assert response.status_code == 422
+    assert "Please remove the phone number" in response.get_data(as_text=True)
+    assert count(db, Community) == before
+
+
+def test_admin_forms_need_the_csrf_token(as_admin, make, db, csrf_enabled):
+    user = make.user("donor", username="csrf.target")
+    db.session.commit()
+    assert as_admin.post(f"/admin/users/{user.uuid}/deactivate").status_code == 400
+    assert as_admin.post("/admin/geography/districts/KG-O-KSU", data={"name": "Forged"}).status_code == 400
+    assert reload(db, user).active
+    assert db.session.scalar(select(func.count(Community.id)).where(Community.name == "Forged")) == 0

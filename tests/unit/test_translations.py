@@ -28,7 +28,7 @@ def _source_ids(tmp_path: Path) -> set[str]:
     """Extract the messages from the code as it is now (what `make translations` would)."""
     pot = tmp_path / "now.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "babel.cfg",
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
          "-k", "_l", "-k", "N_", "--no-location", "-o", str(pot), "app", "forms", "reports"],
         cwd=ROOT, check=True, capture_output=True, timeout=120,
     )  # fmt: skip

@@ -1,0 +1,7 @@
+"""Dashboard and Excel export for coordinators, donors and administrators."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__)
+
+from . import routes  # noqa: E402,F401

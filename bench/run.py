@@ -1,0 +1,272 @@
+"""Report benchmark (``make bench``): dashboard aggregates and the full coordinator workbook.
+
+Seeds a fresh SQLite database in a temporary directory (100,000 activities, 30,000 incidents)
+through the real ``init-db`` and ``seed-demo`` commands, then measures, each contender in its own
+process so that peak memory is its own:
+
+- ours:   ``reports.excel.build_workbook`` for the coordinator audience (every sheet, formatted);
+- floor:  the same activity and incident rows (same queries) dumped into an openpyxl write-only
+          workbook with no formatting at all: what the rows cost to write;
+- pandas: the same rows into DataFrames written with ``DataFrame.to_excel`` (what people write by
+          hand).
+
+Usage: ``python -m bench.run [--activities N] [--incidents N] [--keep DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).with_name("RESULTS.md")
+TARGETS = {"floor_ratio": 1.3, "pandas_speedup": 2.0, "peak_mb": 150, "dashboard_ms": 300}
+
+
+def _app(url: str):
+    from app import create_app
+    from config import DevelopmentConfig
+
+    return create_app(DevelopmentConfig, {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-" + "x" * 20})
+
+
+def _filters(session, audience: str):
+    from reports.filters import resolve_filters
+
+    today = date.today()
+    return resolve_filters(session, audience=audience, date_from=today - timedelta(days=800), date_to=today)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def contender(name: str, url: str, out: str) -> dict:
+    """Run one contender in this process; return seconds and memory."""
+    from app.extensions import db
+    from reports import queries as q
+
+    app = _app(url)
+    with app.app_context():
+        filters = _filters(db.session, "coordinator")
+        if name == "pandas":
+            import pandas as pd  # imported before the baseline: its import is not the export's cost
+        baseline = _peak_mb()
+        started = time.perf_counter()
+        if name == "ours":
+            from flask_babel import gettext
+
+            from reports.excel import build_workbook
+
+            result = build_workbook(db.session, filters, out, gettext=gettext, locale="en")
+            rows = result.counts["activity_rows"] + result.counts["incident_rows"]
+        elif name == "floor":
+            from openpyxl import Workbook
+
+            workbook = Workbook(write_only=True)
+            rows = 0
+            for title, fields, source in (
+                ("Activities", q.ACTIVITY_ROW_FIELDS, q.activity_rows),
+                ("Incidents", q.INCIDENT_ROW_FIELDS, q.incident_rows),
+            ):
+                sheet = workbook.create_sheet(title)
+                sheet.append(list(fields))
+                for row in source(db.session, filters):
+                    sheet.append([str(row[0]), *row[1:]])
+                    rows += 1
+            workbook.save(out)
+        else:
+            rows = 0
+            with pd.ExcelWriter(out, engine="openpyxl") as writer:
+                for title, fields, source in (
+                    ("Activities", q.ACTIVITY_ROW_FIELDS, q.activity_rows),
+                    ("Incidents", q.INCIDENT_ROW_FIELDS, q.incident_rows),
+                ):
+                    frame = pd.DataFrame.from_records(
+                        ([str(r[0]), *r[1:]] for r in source(db.session, filters)), columns=list(fields)
+                    )
+                    frame.to_excel(writer, sheet_name=title, index=False)
+                    rows += len(frame)
+        seconds = time.perf_counter() - started
+    return {
+        "name": name,
+        "seconds": round(seconds, 2),
+        "rows": rows,
+        "baseline_mb": round(baseline, 1),
+        "peak_mb": round(_peak_mb(), 1),
+        "growth_mb": round(_peak_mb() - baseline, 1),
+        "file_mb": round(os.path.getsize(out) / 2**20, 1),
+    }
+
+
+def dashboard_timings(url: str, repeat: int = 7) -> dict:
+    """Median milliseconds of the dashboard's SQL aggregates, and of the whole figure build."""
+    from flask_babel import gettext
+
+    from app.extensions import db
+    from reports import queries as q
+    from reports.charts import build_dashboard
+
+    app = _app(url)
+    timings: dict[str, list[float]] = {}
+    with app.test_request_context():
+        for audience in ("coordinator", "donor"):
+            filters = _filters(db.session, audience)
+            for _ in range(repeat):
+                started = time.perf_counter()
+                q.by_recommendation(db.session, filters, top_groups=False)
+                q.activity_totals(db.session, filters)
+                q.activities_by_month(db.session, filters)
+                q.incident_cube(db.session, filters)
+                q.driver_matrix(db.session, filters)
+                q.coverage_by_region(db.session, filters)
+                timings.setdefault(f"aggregates_{audience}", []).append(time.perf_counter() - started)
+                started = time.perf_counter()
+                build_dashboard(db.session, filters, gettext=gettext)
+                timings.setdefault(f"dashboard_{audience}", []).append(time.perf_counter() - started)
+    return {key: round(statistics.median(values) * 1000) for key, values in timings.items()}
+
+
+def _flask(url: str, *args: str) -> str:
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 20, "YNTYMAK_CONFIG": "development"}
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[0] if done.stdout.strip() else ""
+
+
+def _run_contender(name: str, url: str, out: Path) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--contender", name, "--db", url, "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _machine() -> str:
+    import platform
+    import sqlite3
+
+    import openpyxl
+    import pandas
+
+    cpus = os.cpu_count()
+    return (
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, openpyxl {openpyxl.__version__} "
+        f"(lxml {'yes' if openpyxl.LXML else 'no'}), pandas {pandas.__version__}, {cpus} CPUs, {platform.machine()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--activities", type=int, default=100_000)
+    parser.add_argument("--incidents", type=int, default=30_000)
+    parser.add_argument("--assessments", type=int, default=5_000)
+    parser.add_argument("--keep", help="Keep the database and files in this directory.")
+    parser.add_argument("--contender", choices=("ours", "floor", "pandas"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--no-write", action="store_true", help="Print only; leave bench/RESULTS.md alone.")
+    args = parser.parse_args()
+    if args.contender:
+        print(json.dumps(contender(args.contender, args.db, args.out)))
+        return
+
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="yntymak-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{workdir / 'bench.sqlite'}"
+    print(f"Seeding {args.activities:,} activities and {args.incidents:,} incidents in {workdir} ...", flush=True)
+    started = time.perf_counter()
+    _flask(url, "init-db")
+    _flask(
+        url,
+        "seed-demo",
+        "--activities",
+        str(args.activities),
+        "--incidents",
+        str(args.incidents),
+        "--assessments",
+        str(args.assessments),
+    )
+    print(f"  seeded in {time.perf_counter() - started:.0f} s", flush=True)
+
+    dashboard = dashboard_timings(url)
+    print("Dashboard (median of 7, ms):", dashboard, flush=True)
+    results = {}
+    for name in ("ours", "floor", "pandas"):
+        results[name] = _run_contender(name, url, workdir / f"{name}.xlsx")
+        print(f"  {name:<7} {results[name]}", flush=True)
+
+    ours, floor, pandas_ = results["ours"], results["floor"], results["pandas"]
+    floor_ratio = ours["seconds"] / floor["seconds"]
+    speedup = pandas_["seconds"] / ours["seconds"]
+    table = [
+        "| contender | seconds | x floor | rows | peak RSS MB | growth MB | file MB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, label in (
+        ("ours", "our export (all sheets, formatted)"),
+        ("floor", "floor: openpyxl write-only, raw rows"),
+        ("pandas", "pandas DataFrame.to_excel"),
+    ):
+        r = results[name]
+        table.append(
+            f"| {label} | {r['seconds']:.1f} | {r['seconds'] / floor['seconds']:.2f} | {r['rows']:,} | "
+            f"{r['peak_mb']:.0f} | {r['growth_mb']:.0f} | {r['file_mb']:.1f} |"
+        )
+    verdicts = [
+        f"- our export / floor: {floor_ratio:.2f} (target <= {TARGETS['floor_ratio']})"
+        f" {'OK' if floor_ratio <= TARGETS['floor_ratio'] else 'MISSED'}",
+        f"- pandas / our export: {speedup:.2f}x (target >= {TARGETS['pandas_speedup']}x)"
+        f" {'OK' if speedup >= TARGETS['pandas_speedup'] else 'MISSED'}",
+        f"- our peak RSS: {ours['peak_mb']:.0f} MB (target < {TARGETS['peak_mb']} MB)"
+        f" {'OK' if ours['peak_mb'] < TARGETS['peak_mb'] else 'MISSED'}",
+        f"- dashboard SQL aggregates: {dashboard['aggregates_coordinator']} ms coordinator, "
+        f"{dashboard['aggregates_donor']} ms donor (target < {TARGETS['dashboard_ms']} ms)"
+        f" {'OK' if max(dashboard['aggregates_coordinator'], dashboard['aggregates_donor']) < TARGETS['dashboard_ms'] else 'MISSED'}",
+        f"- whole dashboard build incl. Plotly figures: {dashboard['dashboard_coordinator']} ms coordinator, "
+        f"{dashboard['dashboard_donor']} ms donor",
+    ]
+    report = "\n".join(
+        [
+            "# Report benchmark",
+            "",
+            f"`make bench` on {date.today():%Y-%m-%d}: {args.activities:,} activities, {args.incidents:,} incidents, "
+            f"{args.assessments:,} assessments seeded with `seed-demo`; SQLite; one run.",
+            f"{_machine()}.",
+            "",
+            "Full coordinator workbook (every activity and incident, all periods), each contender in its own "
+            "process. Peak RSS is the whole process (interpreter, Flask, SQLAlchemy included); growth is "
+            "peak minus the RSS just before the export started.",
+            "",
+            *table,
+            "",
+            *verdicts,
+            "",
+        ]
+    )
+    print(report)
+    if not args.no_write:
+        RESULTS.write_text(report)
+        print(f"Written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

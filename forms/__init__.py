@@ -1,0 +1,1 @@
+"""WTForms classes: the one set of validation rules for pages and (later) the sync endpoint."""

@@ -1,0 +1,290 @@
+"""Forms of the admin pages: users, organisations and communities.
+
+Pickers are filled from the database when the form is built; uniqueness and the scope a role needs
+are checked here so that each message appears next to its field. The services check again.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from wtforms import PasswordField, SearchField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+
+from app.errors import DomainError
+from app.extensions import db
+from app.models import Country, District, Organisation, Region, User
+from app.services.accounts import check_password_strength
+from app.services.geography import clean_name, community_name_taken
+from app.services.organisations import CODE_PATTERN, code_taken, districts_by_region, normalise_code
+from app.vocabulary import ORGANISATION_TYPE_LABELS, ROLE_LABELS, Role
+
+from .auth import LANGUAGE_NAMES
+from .base import BaseForm, SafeStringField
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def role_choices(*, blank: str | None = None) -> list[SelectChoice]:
+    """Roles with their translated labels, optionally after a blank choice."""
+    choices = [SelectChoice("", blank)] if blank else []
+    return choices + [SelectChoice(role.value, _l(ROLE_LABELS[role])) for role in Role]
+
+
+class UserFilterForm(BaseForm):
+    """The filters above the user list (GET, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    role = SelectField(_l("Role"), validators=[Optional()])
+    q = SearchField(_l("Username contains"), filters=[_strip], validators=[Optional(), Length(max=80)])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices(blank=_("All roles"))
+
+
+def _password_strength(form: BaseForm, field: PasswordField) -> None:
+    try:
+        check_password_strength(field.data or "")
+    except DomainError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def new_password_field(label: str) -> PasswordField:
+    """A new password, checked by the account rules' minimum length."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(_l("Type a password.")), _password_strength],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def confirm_password_field() -> PasswordField:
+    return PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", _l("The passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class UserIdentityFields:
+    """Username and first password of a new user (declared first: they come first on the page)."""
+
+    username = StringField(
+        _l("Username"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("A username is required.")),
+            Length(min=3, max=80, message=_l("Use between 3 and 80 characters.")),
+            Regexp(r"^[\w.-]+$", message=_l("Use letters, digits, dots, hyphens and underscores only.")),
+        ],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = new_password_field(_l("Password"))
+    confirm = confirm_password_field()
+
+    def validate_username(self, field: StringField) -> None:
+        taken = db.session.scalar(
+            select(func.count(User.id)).where(func.lower(User.username) == field.data.lower())
+        )
+        if taken:
+            raise ValidationError(_("The username %(name)s is already taken.", name=field.data))
+
+
+class UserScopeForm(BaseForm):
+    """Role, scope and language: what both the create and the edit form ask."""
+
+    role = SelectField(_l("Role"), validators=[DataRequired(_l("Choose a role."))])
+    organisation = SelectField(
+        _l("Organisation"),
+        description=_l("Needed for a volunteer: they log and read this organisation's records."),
+    )
+    region = SelectField(
+        _l("Region assigned"), description=_l("Coordinators only: a region, or else a whole country.")
+    )
+    country = SelectField(_l("Country assigned"), description=_l("Coordinators only, when no region is."))
+    locale = SelectField(_l("Interface language"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices(blank=_("Choose a role"))
+        self.organisation.choices = [SelectChoice("", _("No organisation"))] + [
+            SelectChoice(code, f"{name} ({code})" + ("" if active else " – " + _("inactive")))
+            for code, name, active in db.session.execute(
+                select(Organisation.code, Organisation.name, Organisation.active).order_by(
+                    func.lower(Organisation.name)
+                )
+            )
+        ]
+        countries = {country.id: country for country in db.session.scalars(select(Country))}
+        self.region.choices = [SelectChoice("", _("No region"))] + [
+            SelectChoice(region.code, region.name, optgroup=_(countries[region.country_id].name))
+            for region in db.session.scalars(
+                select(Region).join(Region.country).order_by(Country.code, Region.name)
+            )
+        ]
+        self.country.choices = [SelectChoice("", _("No country"))] + [
+            SelectChoice(country.code, _(country.name))
+            for country in sorted(countries.values(), key=lambda c: c.code)
+        ]
+        self.locale.choices = [SelectChoice("", _("The browser's language"))] + [
+            SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
+        ]
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """The fields one by one, then the scope the chosen role needs."""
+        if not super().validate(extra_validators):
+            return False
+        role = self.role.data
+        if role == Role.VOLUNTEER and not self.organisation.data:
+            self.organisation.errors.append(_("A volunteer needs an organisation."))
+        if role == Role.COORDINATOR:
+            if not (self.region.data or self.country.data):
+                self.region.errors.append(_("A coordinator needs a region or a country."))
+            elif self.region.data and self.country.data:
+                self.country.errors.append(_("Give a coordinator a region or a country, not both."))
+        else:
+            for field in (self.region, self.country):
+                if field.data:
+                    field.errors.append(_("Only a coordinator is assigned a region or a country."))
+        return not self.errors
+
+    def scope_values(self) -> dict[str, str | None]:
+        """Keyword arguments for the account services."""
+        return {
+            "role": self.role.data,
+            "organisation_code": self.organisation.data or None,
+            "region_code": self.region.data or None,
+            "country_code": self.country.data or None,
+            "locale": self.locale.data or None,
+        }
+
+
+class UserCreateForm(UserIdentityFields, UserScopeForm):
+    submit = SubmitField(_l("Create user"))
+
+
+class UserEditForm(UserScopeForm):
+    """Change the role, scope and language of ``user=``."""
+
+    save = SubmitField(_l("Save changes"))
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        kwargs.setdefault(
+            "data",
+            {
+                "role": user.role.value,
+                "organisation": user.organisation.code if user.organisation else "",
+                "region": user.scope_region.code if user.scope_region else "",
+                "country": user.scope_country.code if user.scope_country else "",
+                "locale": user.locale or "",
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+
+class PasswordResetForm(BaseForm):
+    password = new_password_field(_l("New password"))
+    confirm = confirm_password_field()
+    set_password = SubmitField(_l("Set the new password"))
+
+
+class OrganisationForm(BaseForm):
+    """Create or edit an organisation; ``organisation=`` is the one being edited."""
+
+    code = StringField(
+        _l("Code"),
+        description=_l("A short stable code in capital letters, e.g. LCPC-KARASUU."),
+        filters=[lambda value: normalise_code(value) if isinstance(value, str) else value],
+        validators=[
+            DataRequired(_l("A code is required.")),
+            Length(max=40, message=_l("Use at most 40 characters.")),
+            Regexp(
+                CODE_PATTERN.pattern,
+                message=_l("Use capital letters, digits and hyphens only, e.g. LCPC-KARASUU."),
+            ),
+        ],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+    name = SafeStringField(
+        _l("Name"),
+        filters=[lambda value: clean_name(value) if isinstance(value, str) else value],
+        validators=[
+            DataRequired(_l("A name is required.")),
+            Length(max=200, message=_l("Use at most 200 characters.")),
+        ],
+    )
+    type = SelectField(_l("Type"), validators=[DataRequired(_l("Choose a type."))])
+    district = SelectField(
+        _l("Home district"),
+        description=_l("Its volunteers log records in the communities of this district."),
+        validators=[DataRequired(_l("Choose a district."))],
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: object, organisation: Organisation | None = None, **kwargs: object) -> None:
+        if organisation is not None:
+            kwargs.setdefault(
+                "data",
+                {
+                    "code": organisation.code,
+                    "name": organisation.name,
+                    "type": organisation.type.value,
+                    "district": organisation.district.code,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.type.choices = [SelectChoice("", _("Choose a type"))] + [
+            SelectChoice(value.value, _l(label)) for value, label in ORGANISATION_TYPE_LABELS.items()
+        ]
+        self.district.choices = [SelectChoice("", _("Choose a district"))] + [
+            SelectChoice(district.code, district.name, optgroup=region.name)
+            for region, districts in districts_by_region(db.session)
+            for district in districts
+        ]
+
+    def validate_code(self, field: StringField) -> None:
+        if code_taken(db.session, field.data, exclude=self.organisation):
+            raise ValidationError(
+                _("The code %(code)s is already used by another organisation.", code=field.data)
+            )
+
+
+class CommunityForm(BaseForm):
+    """Add a community to ``district=``."""
+
+    name = SafeStringField(
+        _l("Community name"),
+        description=_l("Ayil aimak, jamoat or mahalla. The code is given automatically."),
+        filters=[lambda value: clean_name(value) if isinstance(value, str) else value],
+        validators=[
+            DataRequired(_l("A name is required.")),
+            Length(max=120, message=_l("Use at most 120 characters.")),
+        ],
+    )
+    submit = SubmitField(_l("Add community"))
+
+    def __init__(self, *args: object, district: District, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.district = district
+
+    def validate_name(self, field: SafeStringField) -> None:
+        if community_name_taken(self.district, field.data):
+            raise ValidationError(
+                _(
+                    "%(district)s already has a community called %(name)s.",
+                    district=self.district.name,
+                    name=field.data,
+                )
+            )

@@ -1,0 +1,271 @@
+"""Dashboard figures (Plotly), as JSON-ready dicts for the page.
+
+Donor figures go through the same suppression as the donor workbook: a hidden count is plotted
+as a gap (None) and labelled ``"<5"`` or ``"*"``, never drawn as its number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from sqlalchemy.orm import Session
+
+from app.vocabulary import (
+    AGE_BAND_LABELS,
+    DRIVERS,
+    INCIDENT_CATEGORIES,
+    N_,
+    RECOMMENDATIONS,
+    SEX_LABELS,
+)
+
+from . import queries as q
+from . import tables
+from .filters import ReportFilters
+from .suppression import Shown, is_small, small_mark, suppress_value
+
+Gettext = Callable[[str], str]
+
+#: Chart names, in page order, with their titles.
+CHART_TITLES: dict[str, str] = {
+    "recommendations": N_("Activities per recommendation"),
+    "participants": N_("Participants by sex and age band"),
+    "monthly": N_("Activities and incidents per month"),
+    "incidents": N_("Incidents by category"),
+    "drivers": N_("Perceived drivers: mean rating by region (0 not observed – 3 high)"),
+    "coverage": N_("Communities reached per region"),
+}
+COLOURS = {"activities": "#2f5d62", "incidents": "#c0392b", "female": "#8e44ad", "male": "#2980b9"}
+HEATMAP_SCALE = [[0.0, "#fff7ec"], [0.5, "#fc8d59"], [1.0, "#7f0000"]]
+
+
+@dataclass
+class Dashboard:
+    """Everything the dashboard page shows, already suppressed for donors."""
+
+    figures: dict[str, dict] = field(default_factory=dict)
+    #: Headline numbers: (label, shown value) in display order.
+    kpis: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _plot_values(shown: list[Shown]) -> tuple[list[int | float | None], list[str]]:
+    """Numbers for the axis (None where hidden) and the labels drawn on the bars."""
+    values = [v if isinstance(v, int | float) else None for v in shown]
+    return values, ["" if v is None else str(v) for v in shown]
+
+
+def _layout(title: str, **extra: object) -> dict:
+    return {
+        "title": {"text": title, "font": {"size": 15}},
+        "template": "none",
+        "autosize": True,
+        "height": 380,
+        "margin": {"l": 60, "r": 16, "t": 48, "b": 48},
+        "font": {"family": "system-ui, sans-serif", "size": 12},
+        "legend": {"orientation": "h", "y": -0.15},
+        **extra,
+    }
+
+
+class ChartBuilder:
+    def __init__(
+        self,
+        session: Session,
+        filters: ReportFilters,
+        *,
+        gettext: Gettext,
+        locale: str = "en",
+        threshold: int = 5,
+    ) -> None:
+        self.session, self.f, self.t, self.locale = session, filters, gettext, locale
+        self.threshold = threshold
+        self.suppress = filters.is_donor
+        from plotly import graph_objects  # large: imported by the first dashboard, not at start-up
+
+        self.go = graph_objects
+
+    def _month(self, month: str) -> str:
+        year, number = month.split("-")
+        return format_date(date(int(year), int(number), 1), format="MMM y", locale=self.locale)
+
+    def _number(self, value: Shown) -> str:
+        return format_decimal(value, locale=self.locale) if isinstance(value, int) else str(value)
+
+    def build(self) -> Dashboard:
+        t, f, th, on = self.t, self.f, self.threshold, self.suppress
+        recs = q.by_recommendation(self.session, f, top_groups=False)
+        totals = q.activity_totals(self.session, f)
+        months = q.months_between(f.date_from, f.date_to)
+        monthly = q.activities_by_month(self.session, f)
+        cube = q.incident_cube(self.session, f)
+        by_category_month = tables.category_by_month(cube, months, th, on)
+        participants = tables.participants_grid(totals, th, on)
+        dashboard = Dashboard()
+        dashboard.kpis = [
+            (t(N_("Activities")), self._number(suppress_value(totals.activities, th, enabled=on))),
+            (t(N_("Participants")), self._number(participants.grand_total)),
+            (t(N_("Communities reached")), self._number(suppress_value(totals.communities, th, enabled=on))),
+            (t(N_("Incidents")), self._number(by_category_month.grand_total)),
+        ]
+        figures = dashboard.figures
+        figures["recommendations"] = self.recommendations(recs)
+        figures["participants"] = self.participants(participants)
+        figures["monthly"] = self.monthly(months, [n for _m, n in monthly], by_category_month)
+        figures["incidents"] = self.incidents(by_category_month)
+        figures["drivers"] = self.drivers(q.driver_matrix(self.session, f))
+        figures["coverage"] = self.coverage(q.coverage_by_region(self.session, f))
+        return dashboard
+
+    def recommendations(self, rows: list[q.CountRow]) -> dict:
+        labels = {code: self.t(label) for code, label, _desc in RECOMMENDATIONS}
+        shown = [suppress_value(r.activities, self.threshold, enabled=self.suppress) for r in rows]
+        values, text = _plot_values(shown)
+        figure = self.go.Figure(
+            self.go.Bar(
+                x=values,
+                y=[r.code for r in rows],
+                orientation="h",
+                text=text,
+                textposition="auto",
+                hovertext=[labels[r.code] for r in rows],
+                hovertemplate="%{y}: %{hovertext}<br>%{text}<extra></extra>",
+                marker_color=COLOURS["activities"],
+                name=self.t(N_("Activities")),
+            )
+        )
+        layout = _layout(self.t(CHART_TITLES["recommendations"]), height=460)
+        layout["yaxis"] = {"autorange": "reversed", "automargin": True}
+        layout["xaxis"] = {"title": {"text": self.t(N_("Activities"))}, "rangemode": "tozero"}
+        figure.update_layout(layout)
+        return figure.to_plotly_json()
+
+    def participants(self, grid: tables.Grid) -> dict:
+        bands = [self.t(AGE_BAND_LABELS[b]) for b in tables.BANDS]
+        traces = []
+        for sex, cells, colour in zip(tables.SEXES, grid.cells, ("female", "male"), strict=True):
+            values, text = _plot_values(cells)
+            traces.append(
+                self.go.Bar(
+                    x=bands, y=values, text=text, name=self.t(SEX_LABELS[sex]), marker_color=COLOURS[colour]
+                )
+            )
+        figure = self.go.Figure(traces)
+        layout = _layout(self.t(CHART_TITLES["participants"]), barmode="stack")
+        layout["yaxis"] = {"title": {"text": self.t(N_("Participants"))}, "rangemode": "tozero"}
+        layout["xaxis"] = {"title": {"text": self.t(N_("Age band"))}}
+        figure.update_layout(layout)
+        return figure.to_plotly_json()
+
+    def monthly(self, months: list[str], activities: list[int], incidents: tables.Grid) -> dict:
+        labels = [self._month(m) for m in months]
+        activity_shown, _total = tables.series_with_total(activities, self.threshold, self.suppress)
+        traces = []
+        for name, shown, colour in (
+            (N_("Activities"), activity_shown, COLOURS["activities"]),
+            (N_("Incidents"), incidents.column_totals, COLOURS["incidents"]),
+        ):
+            values, text = _plot_values(shown)
+            traces.append(
+                self.go.Scatter(
+                    x=labels,
+                    y=values,
+                    text=text,
+                    mode="lines+markers",
+                    name=self.t(name),
+                    line={"color": colour},
+                    hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
+                )
+            )
+        figure = self.go.Figure(traces)
+        layout = _layout(self.t(CHART_TITLES["monthly"]))
+        layout["yaxis"] = {"title": {"text": self.t(N_("Records"))}, "rangemode": "tozero"}
+        layout["xaxis"] = {"title": {"text": self.t(N_("Month"))}, "type": "category"}
+        figure.update_layout(layout)
+        return figure.to_plotly_json()
+
+    def incidents(self, grid: tables.Grid) -> dict:
+        labels = {code: self.t(label) for code, label in INCIDENT_CATEGORIES}
+        values, text = _plot_values(grid.row_totals)
+        figure = self.go.Figure(
+            self.go.Bar(
+                x=values,
+                y=[labels[c] for c in tables.CATEGORY_CODES],
+                orientation="h",
+                text=text,
+                textposition="auto",
+                marker_color=COLOURS["incidents"],
+                name=self.t(N_("Incidents")),
+            )
+        )
+        layout = _layout(self.t(CHART_TITLES["incidents"]), height=460)
+        layout["yaxis"] = {"autorange": "reversed", "automargin": True}
+        layout["xaxis"] = {"title": {"text": self.t(N_("Incidents"))}, "rangemode": "tozero"}
+        figure.update_layout(layout)
+        return figure.to_plotly_json()
+
+    def drivers(self, matrix: dict[str, dict[str, q.DriverCell]]) -> dict:
+        regions, means, _changes, _n = tables.driver_tables(matrix, self.threshold, self.suppress)
+        names = q.region_names(self.session)
+        labels = [self.t(label) for _code, label in DRIVERS]
+        figure = self.go.Figure(
+            self.go.Heatmap(
+                z=means,
+                x=labels,
+                y=[names.get(r, r) for r in regions],
+                zmin=0.0,
+                zmax=3.0,
+                colorscale=HEATMAP_SCALE,
+                colorbar={"title": {"text": self.t(N_("Mean rating"))}, "thickness": 12},
+                hoverongaps=False,
+                hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
+            )
+        )
+        layout = _layout(self.t(CHART_TITLES["drivers"]), height=max(380, 120 + 28 * len(regions)))
+        layout["xaxis"] = {"tickangle": -40, "automargin": True}
+        layout["yaxis"] = {"automargin": True, "autorange": "reversed"}
+        layout["margin"] = {"l": 16, "r": 16, "t": 48, "b": 16}
+        figure.update_layout(layout)
+        return figure.to_plotly_json()
+
+    def coverage(self, rows: list[q.CoverageRow]) -> dict:
+        hidden = [self.suppress and is_small(r.reached, self.threshold) for r in rows]
+        mark = small_mark(self.threshold)
+        values = [None if h else round(100 * r.share, 1) for r, h in zip(rows, hidden, strict=True)]
+        text = [
+            f"{mark} / {r.communities}"
+            if h
+            else f"{format_percent(r.share, locale=self.locale)} ({r.reached} / {r.communities})"
+            for r, h in zip(rows, hidden, strict=True)
+        ]
+        figure = self.go.Figure(
+            self.go.Bar(
+                x=[r.name for r in rows],
+                y=values,
+                text=text,
+                textposition="auto",
+                marker_color=COLOURS["activities"],
+                name=self.t(N_("Communities reached")),
+                hovertemplate="%{x}: %{text}<extra></extra>",
+            )
+        )
+        layout = _layout(self.t(CHART_TITLES["coverage"]))
+        layout["yaxis"] = {"title": {"text": self.t(N_("% of communities"))}, "range": [0, 100]}
+        layout["xaxis"] = {"tickangle": -30, "automargin": True}
+        figure.update_layout(layout)
+        return figure.to_plotly_json()
+
+
+def build_dashboard(
+    session: Session,
+    filters: ReportFilters,
+    *,
+    gettext: Gettext,
+    locale: str = "en",
+    threshold: int = 5,
+) -> Dashboard:
+    """The dashboard's figures and headline numbers for ``filters``."""
+    return ChartBuilder(session, filters, gettext=gettext, locale=locale, threshold=threshold).build()

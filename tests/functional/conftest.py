@@ -1,0 +1,38 @@
+"""Fixtures for the entry tests: a signed-in volunteer and a community in their district."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import Activity, AuditEvent, DriverAssessment, Incident
+
+MODELS = {"activities": Activity, "incidents": Incident, "assessments": DriverAssessment}
+
+
+@pytest.fixture
+def volunteer(make, db):
+    user = make.user("volunteer")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def signed_in(volunteer, login_as):
+    """The test client signed in as ``volunteer``."""
+    return login_as(volunteer)
+
+
+@pytest.fixture
+def home_community(make):
+    """A community of the volunteer's district (KG-O-KSU)."""
+    return make.community("KG-O-KSU-02")
+
+
+def count(db, kind: str) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count(MODELS[kind].id)))
+
+
+def audit_actions(db) -> list[str]:
+    return [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]

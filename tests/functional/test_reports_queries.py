@@ -1,0 +1,173 @@
+"""SQL aggregates against numbers worked out independently from the records the test made."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import Community, District, Region
+from reports import queries as q
+from reports.filters import DONOR_STATUSES, Audience, FilterError, resolve_filters
+from reports.queries import CELLS
+
+from . import report_data
+from .report_data import PERIOD
+
+
+@pytest.fixture
+def known(make, db):
+    return report_data.build(make, db)
+
+
+def _filters(db, **kwargs):
+    return resolve_filters(db.session, **{**PERIOD, **kwargs})
+
+
+def _rec_codes(activity):
+    return {r.code for r in activity.recommendations}
+
+
+def test_per_recommendation_matches_the_records(known, db):
+    rows = {row.code: row for row in q.by_recommendation(db.session, _filters(db, audience="coordinator"))}
+    assert [code for code in rows] == [f"R{n}" for n in range(1, 15)]
+    for code in ("R6", "R7", "R8", "R1"):
+        mine = [a for a in known.activities if code in _rec_codes(a)]
+        assert rows[code].activities == len(mine)
+        assert rows[code].cells == tuple(sum(getattr(a, c) for a in mine) for c in CELLS)
+        assert rows[code].communities == len({a.community_id for a in mine})
+    assert rows["R6"].top_groups[0] == ("youth", 2)
+
+
+def test_drafts_returned_and_out_of_period_records_never_count(known, db):
+    totals = q.activity_totals(db.session, _filters(db, audience="coordinator"))
+    assert totals.activities == len(known.activities) == 5
+    assert totals.participants == sum(a.people_total for a in known.activities)
+    for status in ("draft", "returned"):
+        with pytest.raises(FilterError):
+            _filters(db, audience="coordinator", status=status)
+
+
+def test_status_filter_for_coordinators(known, db):
+    approved = q.activity_totals(db.session, _filters(db, audience="coordinator", status="approved"))
+    assert approved.activities == sum(a.status == "approved" for a in known.activities)
+
+
+def test_donor_set_is_the_declared_constant(known, db):
+    assert set(DONOR_STATUSES) == {"submitted", "approved"}
+    donor = q.activity_totals(db.session, _filters(db, audience="donor"))
+    assert donor.activities == len([a for a in known.activities if a.status in DONOR_STATUSES])
+
+
+def test_target_groups_and_months(known, db):
+    filters = _filters(db, audience="coordinator")
+    groups = {row.code: row for row in q.by_target_group(db.session, filters)}
+    youth = [a for a in known.activities if "youth" in {g.code for g in a.target_groups}]
+    assert groups["youth"].activities == len(youth)
+    assert groups["youth"].participants == sum(a.people_total for a in youth)
+    months = dict(q.activities_by_month(db.session, filters))
+    assert list(months) == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
+    for month, n in months.items():
+        assert n == sum(a.date.strftime("%Y-%m") == month for a in known.activities)
+
+
+def test_incidents_by_category_month_region_severity_status(known, db):
+    filters = _filters(db, audience="coordinator")
+    cube = q.incident_cube(db.session, filters)
+    assert sum(n for *_key, n in cube) == len(known.incidents)
+    assert ("online_content", "2025-02", "KG-O", 2) in cube
+    assert ("departure_abroad", "2025-03", "TJ-SU", 1) in cube
+    assert q.incidents_by(db.session, filters, "severity") == {"low": 1, "medium": 1, "high": 2}
+    assert q.incidents_by(db.session, filters, "incident_status") == {"open": 4}
+
+
+def test_driver_means_and_change_against_the_previous_period(known, db):
+    matrix = q.driver_matrix(db.session, _filters(db, audience="coordinator"))
+    cell = matrix["KG-O"]["unemployment"]
+    assert (cell.mean, cell.assessments) == (2.5, 2)
+    assert (cell.previous_mean, cell.previous_assessments) == (1.0, 1)
+    assert cell.change == 1.5
+    assert matrix["KG-O"]["injustice"].change == pytest.approx(-0.5)
+    assert matrix["KG-O"]["corruption"].mean is None
+
+
+def test_coverage_per_region(known, db):
+    rows = {row.code: row for row in q.coverage_by_region(db.session, _filters(db, audience="coordinator"))}
+    osh_total = db.session.scalar(
+        select(func.count(Community.id))
+        .join(District, District.id == Community.district_id)
+        .join(Region, Region.id == District.region_id)
+        .where(Region.code == "KG-O")
+    )
+    assert (rows["KG-O"].reached, rows["KG-O"].communities) == (2, osh_total)
+    assert rows["TJ-SU"].reached == 1
+    assert rows["KG-C"].reached == 0
+
+
+def test_place_filters_narrow_everything(known, db):
+    filters = _filters(db, audience="coordinator", region="KG-O")
+    assert q.activity_totals(db.session, filters).activities == 3
+    assert {code for code in (r.code for r in q.coverage_by_region(db.session, filters))} == {"KG-O"}
+    district = _filters(db, audience="coordinator", district="KG-O-ARV")
+    assert q.activity_totals(db.session, district).activities == 1
+    assert q.activity_totals(db.session, _filters(db, audience="coordinator", country="TJ")).activities == 2
+
+
+def test_a_coordinator_is_kept_to_their_area(known, make, db):
+    coordinator = make.user("coordinator", region="KG-O")
+    filters = _filters(db, viewer=coordinator)
+    assert filters.audience == Audience.COORDINATOR
+    assert q.activity_totals(db.session, filters).activities == 3
+    rows = list(q.activity_rows(db.session, filters))
+    assert {row[2] for row in rows} == {"Osh Region"}
+    with pytest.raises(FilterError) as error:
+        _filters(db, viewer=coordinator, region="TJ-SU")
+    assert error.value.http_status == 403
+    with pytest.raises(FilterError):
+        _filters(db, viewer=coordinator, country="TJ")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "message"),
+    [
+        ({"region": "XX-9"}, "region", "Unknown region code: XX-9."),
+        ({"country": "ZZ"}, "country", "Unknown country code: ZZ."),
+        ({"country": "TJ", "region": "KG-O"}, "region", "Region KG-O is not in country TJ."),
+        (
+            {"region": "KG-O", "district": "TJ-SU-PNJ"},
+            "district",
+            "District TJ-SU-PNJ is not in region KG-O.",
+        ),
+        ({"date_from": date(2025, 7, 1), "date_to": date(2025, 1, 1)}, "date_from", "after the end date"),
+        ({"status": "lost"}, "status", "Unknown status: lost."),
+        ({"audience": "public"}, "audience", "Unknown audience: public."),
+    ],
+)
+def test_bad_filters_say_what_is_wrong(db, kwargs, field, message):
+    with pytest.raises(FilterError) as error:
+        resolve_filters(db.session, **{**PERIOD, **kwargs})
+    assert error.value.field == field
+    assert message in str(error.value)
+
+
+def test_donors_never_get_rows(known, make, db):
+    donor = make.user("donor")
+    filters = _filters(db, viewer=donor)
+    assert filters.audience == Audience.DONOR
+    with pytest.raises(PermissionError):
+        next(q.activity_rows(db.session, filters))
+    with pytest.raises(FilterError):
+        _filters(db, viewer=donor, audience="coordinator")
+
+
+def test_month_bucket_and_previous_period():
+    filters = q.ReportFilters(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31))
+    previous = filters.previous()
+    assert (previous.date_from, previous.date_to) == (date(2024, 10, 3), date(2024, 12, 31))  # 90 days each
+    assert q.months_between(date(2024, 11, 15), date(2025, 2, 1)) == [
+        "2024-11",
+        "2024-12",
+        "2025-01",
+        "2025-02",
+    ]
