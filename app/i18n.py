@@ -1,6 +1,11 @@
-"""Locale selection: the user's saved language, then the browser's, then Russian."""
+"""Locale selection: the user's saved language, then the browser's, then Russian.
+
+Outside a request (the command line) the shell's language is used, English by default.
+"""
 
 from __future__ import annotations
+
+import os
 
 from flask import current_app, has_request_context, request
 from flask_login import current_user
@@ -10,7 +15,9 @@ def select_locale() -> str:
     """Flask-Babel's locale selector."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        # Command line: the shell's language when we have it (LANG=ru_RU.UTF-8), else English.
+        shell = (os.environ.get("LC_ALL") or os.environ.get("LANG") or "")[:2]
+        return shell if shell in languages else "en"
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = request.cookies.get("lang")

@@ -58,6 +58,14 @@ def _plot_values(shown: list[Shown]) -> tuple[list[int | float | None], list[str
     return values, ["" if v is None else str(v) for v in shown]
 
 
+def _marked(labels: list[str], shown: list[Shown]) -> list[str]:
+    """Category labels, each hidden value's mark appended so that a gap still says why."""
+    return [
+        label if isinstance(v, int | float) else f"{label} ({v})"
+        for label, v in zip(labels, shown, strict=True)
+    ]
+
+
 def _layout(title: str, **extra: object) -> dict:
     return {
         "title": {"text": title, "font": {"size": 15}},
@@ -97,12 +105,10 @@ class ChartBuilder:
 
     def build(self) -> Dashboard:
         t, f, th, on = self.t, self.f, self.threshold, self.suppress
-        recs = q.by_recommendation(self.session, f, top_groups=False)
-        totals = q.activity_totals(self.session, f)
+        data = q.dashboard_aggregates(self.session, f)
+        totals = data.totals
         months = q.months_between(f.date_from, f.date_to)
-        monthly = q.activities_by_month(self.session, f)
-        cube = q.incident_cube(self.session, f)
-        by_category_month = tables.category_by_month(cube, months, th, on)
+        by_category_month = tables.category_by_month(data.incidents, months, th, on)
         participants = tables.participants_grid(totals, th, on)
         dashboard = Dashboard()
         dashboard.kpis = [
@@ -112,12 +118,12 @@ class ChartBuilder:
             (t(N_("Incidents")), self._number(by_category_month.grand_total)),
         ]
         figures = dashboard.figures
-        figures["recommendations"] = self.recommendations(recs)
+        figures["recommendations"] = self.recommendations(data.recommendations)
         figures["participants"] = self.participants(participants)
-        figures["monthly"] = self.monthly(months, [n for _m, n in monthly], by_category_month)
+        figures["monthly"] = self.monthly(months, [n for _m, n in data.monthly], by_category_month)
         figures["incidents"] = self.incidents(by_category_month)
-        figures["drivers"] = self.drivers(q.driver_matrix(self.session, f))
-        figures["coverage"] = self.coverage(q.coverage_by_region(self.session, f))
+        figures["drivers"] = self.drivers(data.drivers)
+        figures["coverage"] = self.coverage(data.coverage)
         return dashboard
 
     def recommendations(self, rows: list[q.CountRow]) -> dict:
@@ -127,7 +133,7 @@ class ChartBuilder:
         figure = self.go.Figure(
             self.go.Bar(
                 x=values,
-                y=[r.code for r in rows],
+                y=_marked([r.code for r in rows], shown),
                 orientation="h",
                 text=text,
                 textposition="auto",
@@ -193,7 +199,7 @@ class ChartBuilder:
         figure = self.go.Figure(
             self.go.Bar(
                 x=values,
-                y=[labels[c] for c in tables.CATEGORY_CODES],
+                y=_marked([labels[c] for c in tables.CATEGORY_CODES], grid.row_totals),
                 orientation="h",
                 text=text,
                 textposition="auto",
@@ -243,7 +249,10 @@ class ChartBuilder:
         ]
         figure = self.go.Figure(
             self.go.Bar(
-                x=[r.name for r in rows],
+                x=[
+                    f"{r.name} ({small_mark(self.threshold)})" if h else r.name
+                    for r, h in zip(rows, hidden, strict=True)
+                ],
                 y=values,
                 text=text,
                 textposition="auto",

@@ -253,8 +253,13 @@ class CoverageRow:
         return self.reached / self.communities if self.communities else 0.0
 
 
-def coverage_by_region(session: Session, filters: ReportFilters) -> list[CoverageRow]:
-    """Per region: communities with at least one activity, over all communities (in the filters)."""
+def coverage_by_region(
+    session: Session, filters: ReportFilters, *, reached: dict[str, int] | None = None
+) -> list[CoverageRow]:
+    """Per region: communities with at least one activity, over all communities (in the filters).
+
+    ``reached`` (communities with activities per region code) when the caller has counted them.
+    """
     totals_query = (
         select(Region.code, Region.name, func.count(Community.id))
         .select_from(Community)
@@ -274,10 +279,76 @@ def coverage_by_region(session: Session, filters: ReportFilters) -> list[Coverag
         .where(*record_conditions(Activity, filters))
         .group_by(Region.code)
     )
-    reached = dict(session.execute(reached_query).all())
+    if reached is None:
+        reached = dict(session.execute(reached_query).all())
     return [
         CoverageRow(code, name, reached.get(code, 0), n) for code, name, n in session.execute(totals_query)
     ]
+
+
+@dataclass
+class DashboardAggregates:
+    """What the dashboard draws, from as few scans of the records as possible."""
+
+    recommendations: list[CountRow]
+    totals: CountRow
+    monthly: list[tuple[str, int]]
+    incidents: list[tuple[str, str, str, int]]
+    drivers: dict[str, dict[str, DriverCell]]
+    coverage: list[CoverageRow]
+
+
+def recommendation_counts(session: Session, filters: ReportFilters) -> list[CountRow]:
+    """Activities per recommendation (counts only: the dashboard's bar chart)."""
+    link = activity_recommendations
+    selected = select(Activity.id).where(*record_conditions(Activity, filters))
+    query = (
+        select(link.c.recommendation_code, func.count())
+        .where(link.c.activity_id.in_(selected))
+        .group_by(link.c.recommendation_code)
+    )
+    found = dict(session.execute(query).all())
+    return [CountRow(code, found.get(code, 0)) for code, *_labels in RECOMMENDATIONS]
+
+
+def dashboard_aggregates(session: Session, filters: ReportFilters) -> DashboardAggregates:
+    """Everything the dashboard needs; activities are scanned twice, grouped by community and month.
+
+    Totals, months, communities reached and coverage are rolled up from that one grouped result
+    (at most communities x months rows), not from records.
+    """
+    month = month_bucket(session, Activity.date)
+    grouped = session.execute(
+        select(Activity.community_id, month, func.count(), *_cell_sums())
+        .where(*record_conditions(Activity, filters))
+        .group_by(Activity.community_id, month)
+    ).all()
+    by_month: dict[str, int] = defaultdict(int)
+    cells = [0] * len(CELLS)
+    communities: set[int] = set()
+    for community_id, bucket, n, *sums in grouped:
+        by_month[bucket] += n
+        communities.add(community_id)
+        cells = [a + b for a, b in zip(cells, sums, strict=True)]
+    totals = CountRow("all", sum(by_month.values()), tuple(cells), len(communities))
+    region_of = dict(
+        session.execute(
+            select(Community.id, Region.code)
+            .join(District, District.id == Community.district_id)
+            .join(Region, Region.id == District.region_id)
+        ).all()
+    )
+    reached: dict[str, int] = defaultdict(int)
+    for community_id in communities:
+        reached[region_of[community_id]] += 1
+    return DashboardAggregates(
+        recommendations=recommendation_counts(session, filters),
+        totals=totals,
+        monthly=[(m, by_month.get(m, 0)) for m in months_between(filters.date_from, filters.date_to)],
+        incidents=incident_cube(session, filters),
+        drivers=driver_matrix(session, filters),
+        coverage=coverage_by_region(session, filters, reached=reached),
+    )
 
 
 def region_names(session: Session) -> dict[str, str]:

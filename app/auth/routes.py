@@ -39,8 +39,6 @@ def safe_next(target: str | None, fallback: str) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     """Sign in with a username and a password."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
     form = LoginForm()
     if request.method == "POST":
         if not form.validate():

@@ -40,7 +40,9 @@ def test_dashboard_renders_every_chart(page, server, make, db, screenshot, role,
     screenshot(f"dashboard-{role}-{width}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     expect(page.get_by_role("link", name="Download Excel")).to_have_attribute(
-        "href", "/reports/export.xlsx?from=2025-01-01&to=2025-06-30&audience=" + ("donor" if role == "donor" else "coordinator")
+        "href",
+        "/reports/export.xlsx?from=2025-01-01&to=2025-06-30&audience="
+        + ("donor" if role == "donor" else "coordinator"),
     )
     assert errors == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -26,6 +27,14 @@ TARGETS = (
     "main button, main select, main .option, main input[type=text], main input[type=date], main textarea"
 )
 SIZES = {"tablet": {"width": 768, "height": 1024}, "phone": {"width": 360, "height": 640}}
+
+
+def shoot(screenshot, name: str) -> None:
+    """A full-page screenshot, tried twice (Chromium sometimes refuses one under load)."""
+    try:
+        screenshot(name)
+    except PlaywrightError:
+        screenshot(name)
 
 
 @pytest.fixture(params=list(SIZES))
@@ -56,14 +65,14 @@ def test_volunteer_records_an_activity_and_finds_it(page, server, size, voluntee
     page.get_by_role("spinbutton", name="Male Under 18", exact=True).fill("3")
     expect(page.locator("[data-total]")).to_have_text("15")
     page.get_by_label("Short outcome").fill("Agreed a monthly youth round table.")
-    screenshot(f"activity-form-filled-{size}")
+    shoot(screenshot, f"activity-form-filled-{size}")
     page.get_by_role("button", name="Submit for review").click()
 
     expect(page.get_by_text("Sent for review")).to_be_visible()
     assert db.session.scalar(select(func.count(Activity.id))) == 1
     page.get_by_role("link", name="Activities", exact=True).click()
     expect(page.get_by_role("link", name="Community dialogue or round table")).to_be_visible()
-    screenshot(f"activity-list-{size}")
+    shoot(screenshot, f"activity-list-{size}")
     page.get_by_role("link", name="Community dialogue or round table").click()
     expect(page.get_by_text("Youth, especially non-elite")).to_be_visible()
     expect(page.get_by_text("Total: 15")).to_be_visible()
@@ -90,7 +99,7 @@ def test_validation_error_next_to_field_keeps_typed_values(page, server, size, v
     expect(page.get_by_label("Women", exact=True)).to_be_checked()
     expect(page.get_by_label("Type of activity")).to_have_value("training")
     expect(page.locator("[data-total]")).to_have_text("11")
-    screenshot(f"activity-form-error-{size}")
+    shoot(screenshot, f"activity-form-error-{size}")
     assert db.session.scalar(select(func.count(Activity.id))) == 0
 
 
@@ -109,6 +118,6 @@ def test_screenshot_of_each_form(page, server, size, volunteer, screenshot, kind
         )
     )
     assert small == []
-    screenshot(f"form-{kind}-{size}")
+    shoot(screenshot, f"form-{kind}-{size}")
     page.get_by_role("button", name="Submit for review").click()  # empty: errors next to fields
     page.screenshot(path=str(SCREENSHOTS / f"form-{kind}-{size}-errors-top.png"))

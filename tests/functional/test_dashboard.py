@@ -42,7 +42,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, path):
     assert "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize(("role", "status"), [("volunteer", 403), ("coordinator", 200), ("donor", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("volunteer", 403), ("coordinator", 200), ("donor", 200), ("admin", 200)]
+)
 @pytest.mark.parametrize("path", ["/dashboard", "/reports/export.xlsx"])
 def test_access_per_role(client, make, db, login_as, role, status, path):
     login_as(_user(make, db, role))
@@ -141,6 +143,10 @@ def test_donors_cannot_ask_for_records(known, client, make, db, login_as):
 def test_plotly_is_loaded_only_on_dashboard_pages(app, client, make, db, login_as):
     login_as(_user(make, db, "admin"))
     with app.test_request_context():
-        pages = [url_for("main.index"), url_for("entries.new", kind="activities"), url_for("entries.list", kind="incidents")]
+        pages = [
+            url_for("main.index"),
+            url_for("entries.new", kind="activities"),
+            url_for("entries.list", kind="incidents"),
+        ]
     for page in pages:
         assert "plotly" not in client.get(page).get_data(as_text=True)

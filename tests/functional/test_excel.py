@@ -45,8 +45,14 @@ def _find(rows, first):
 def test_coordinator_numbers_match_the_records(known, db):
     workbook, result, _raw = _workbook(db, audience="coordinator")
     assert workbook.sheetnames == [
-        "Overview", "By recommendation", "Participants", "Incidents", "Activities", "Incident records", "Drivers",
-    ]  # fmt: skip
+        "Overview",
+        "By recommendation",
+        "Participants",
+        "Incidents",
+        "Activities",
+        "Incident records",
+        "Drivers",
+    ]
     rows = _rows(workbook["By recommendation"])
     assert rows[0][:3] == ["Code", "Recommendation", "Activities"]
     for code in ("R6", "R7", "R8"):

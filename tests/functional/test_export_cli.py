@@ -14,7 +14,9 @@ from . import report_data
 def test_donor_export_by_default(runner, make, db, tmp_path):
     report_data.build(make, db)
     out = tmp_path / "report.xlsx"
-    result = runner.invoke(args=["export-report", "--out", str(out), "--from", "2025-01-01", "--to", "2025-06-30"])
+    result = runner.invoke(
+        args=["export-report", "--out", str(out), "--from", "2025-01-01", "--to", "2025-06-30"]
+    )
     assert result.exit_code == 0, result.output
     assert "donor" in result.output
     workbook = load_workbook(out)

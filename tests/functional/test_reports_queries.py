@@ -171,3 +171,15 @@ def test_month_bucket_and_previous_period():
         "2025-01",
         "2025-02",
     ]
+
+
+def test_dashboard_aggregates_agree_with_the_single_queries(known, db):
+    filters = _filters(db, audience="coordinator")
+    data = q.dashboard_aggregates(db.session, filters)
+    assert data.totals == q.activity_totals(db.session, filters)
+    assert data.monthly == q.activities_by_month(db.session, filters)
+    assert data.coverage == q.coverage_by_region(db.session, filters)
+    assert [(r.code, r.activities) for r in data.recommendations] == [
+        (r.code, r.activities) for r in q.by_recommendation(db.session, filters)
+    ]
+    assert data.incidents == q.incident_cube(db.session, filters)
