@@ -60,8 +60,15 @@ class User(UserMixin, IdMixin, TimestampMixin, db.Model):
     scope_country: Mapped[Country | None] = relationship()
 
     @property
-    def is_active(self) -> bool:  # Flask-Login refuses deactivated users
-        return self.active
+    def is_active(self) -> bool:
+        """May sign in: the account is active and, for a volunteer, so is the organisation.
+
+        Flask-Login refuses inactive users; deactivating an organisation (a centre that closed)
+        therefore also closes its volunteers' access, while their records stay.
+        """
+        if not self.active:
+            return False
+        return self.role != Role.VOLUNTEER or self.organisation is None or self.organisation.active
 
     def get_id(self) -> str:
         return str(self.uuid)

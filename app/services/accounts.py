@@ -19,13 +19,15 @@ MIN_PASSWORD_LENGTH = 8
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the session holds the user's UUID, never the integer key.
 
-    A deactivated user is not loaded, so deactivation also ends the sessions already open.
+    A deactivated user (or a volunteer of a deactivated organisation) is not loaded, so
+    deactivation also ends the sessions already open.
     """
     try:
         key = uuid.UUID(user_id)
     except ValueError:
         return None
-    return db.session.scalar(select(User).where(User.uuid == key, User.active.is_(True)))
+    user = db.session.scalar(select(User).where(User.uuid == key))
+    return user if user is not None and user.is_active else None
 
 
 def _by_code(session: Session, model: type, code: str) -> object | None:
@@ -122,6 +124,6 @@ def create_user(
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with that name and password, or None (same answer for every failure)."""
     user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.is_active or not user.check_password(password):
         return None
     return user

@@ -54,7 +54,7 @@ def region_ids_in_scope(user: User) -> Select:
 
 def record_scope(model: type[RecordMixin], user: User) -> ColumnElement[bool]:
     """A WHERE clause that keeps only the records of ``model`` the user may read and edit."""
-    if not user.is_authenticated or not user.active:
+    if not user.is_authenticated or not user.is_active:
         return false()
     if user.role == Role.ADMIN:
         return true()

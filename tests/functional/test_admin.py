@@ -656,3 +656,15 @@ def test_admin_forms_need_the_csrf_token(as_admin, make, db, csrf_enabled):
     assert as_admin.post("/admin/geography/districts/KG-O-KSU", data={"name": "Forged"}).status_code == 400
     assert reload(db, user).active
     assert db.session.scalar(select(func.count(Community.id)).where(Community.name == "Forged")) == 0
+
+
+def test_volunteers_of_a_deactivated_organisation_cannot_sign_in(as_admin, make, db, app):
+    organisation = make.organisation(code="LCPC-CLOSED")
+    make.user("volunteer", organisation=organisation, username="closed.vol")
+    colleague = make.user("volunteer", username="open.vol")
+    db.session.commit()
+    assert as_admin.post(f"/admin/organisations/{organisation.uuid}/deactivate").status_code == 302
+    refused = app.test_client().post("/login", data={"username": "closed.vol", "password": PASSWORD})
+    assert refused.status_code == 401
+    allowed = app.test_client().post("/login", data={"username": colleague.username, "password": PASSWORD})
+    assert allowed.status_code == 302
