@@ -29,6 +29,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
+def base_url():
+    """Replaces pytest-playwright's fallback fixture, whose form warns under pytest 9."""
+    return None
+
+
+@pytest.fixture(scope="session")
 def live_server(app):
     """The app on http://127.0.0.1:<free port>, in a thread, for the whole run."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -13,12 +13,6 @@ from .conftest import sign_in
 CHARTS = ("recommendations", "participants", "monthly", "incidents", "drivers", "coverage")
 
 
-@pytest.fixture(scope="session")
-def base_url():
-    """Replaces pytest-playwright's fallback fixture, whose instance-method form warns under pytest 9."""
-    return None
-
-
 @pytest.mark.parametrize(("role", "width"), [("donor", 768), ("coordinator", 768), ("coordinator", 360)])
 def test_dashboard_renders_every_chart(page, server, make, db, screenshot, role, width):
     report_data.build(make, db)

@@ -12,16 +12,6 @@ from tests import factories
 
 from .conftest import SCREENSHOTS, sign_in
 
-
-@pytest.fixture(scope="session")
-def base_url():
-    """Replaces pytest-playwright's fallback fixture, whose instance-method form warns under pytest 9.
-
-    (Worth moving to tests/browser/conftest.py so that every browser test gets it.)
-    """
-    return None
-
-
 #: Controls that must be at least 44 px tall.
 TARGETS = (
     "main button, main select, main .option, main input[type=text], main input[type=date], main textarea"
