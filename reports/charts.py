@@ -262,7 +262,7 @@ class ChartBuilder:
             )
         )
         layout = _layout(self.t(CHART_TITLES["coverage"]))
-        layout["yaxis"] = {"title": {"text": self.t(N_("% of communities"))}, "range": [0, 100]}
+        layout["yaxis"] = {"title": {"text": self.t(N_("Share of communities, %"))}, "range": [0, 100]}
         layout["xaxis"] = {"tickangle": -30, "automargin": True}
         figure.update_layout(layout)
         return figure.to_plotly_json()
