@@ -57,21 +57,21 @@ def create_user_command(
     password: str,
 ) -> None:
     """Create a user with a role and the scope that role needs."""
-    from .services.accounts import create_user
-    from .services.audit import log_event
+    from .services.users import add_user
 
     try:
-        user = create_user(
+        user = add_user(
             db.session,
-            username,
-            password,
-            role,
+            actor=None,
+            username=username,
+            password=password,
+            role=role,
             organisation_code=organisation_code,
             region_code=region_code,
             country_code=country_code,
             locale=locale,
+            via="cli",
         )
-        log_event(db.session, "create", "user", object_uuid=user.uuid, role=str(user.role), via="cli")
     except DomainError as exc:
         _fail(str(exc))
     db.session.commit()

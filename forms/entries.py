@@ -338,7 +338,7 @@ for _code, _label in DRIVERS:
     setattr(
         AssessmentForm,
         f"rating_{_code}",
-        FormField(DriverRatingForm, label=_l(neutral_label("driver", _code, _label))),  # noqa: INT
+        FormField(DriverRatingForm, label=_l(neutral_label("driver", _code, _label))),
     )
 
 

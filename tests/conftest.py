@@ -25,6 +25,7 @@ def app(tmp_path_factory):
         TestingConfig,
         {"SQLALCHEMY_DATABASE_URI": url},
     )
+
     @app.teardown_request
     def _forget_cached_user(exc):
         # Tests keep an app context open, which requests then share (and with it ``g``):

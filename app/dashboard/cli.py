@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 
-from reports.excel import build_workbook
 from reports.filters import Audience, FilterError, resolve_filters
 
 from ..extensions import db
-from ..services.audit import log_event
+from ..services.exports import export_workbook
 
 LANGUAGES = ("en", "ru", "ky", "tg", "uz")
 
@@ -73,23 +71,6 @@ def export_report_command(
         db.session.rollback()
         raise click.ClickException(f"Cannot write {out}: {exc.strerror}") from None
     with handle, force_locale(lang):
-        result = build_workbook(
-            db.session,
-            filters,
-            handle,
-            gettext=gettext,
-            locale=lang,
-            threshold=current_app.config["SUPPRESSION_THRESHOLD"],
-            timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
-        )
-    log_event(
-        db.session,
-        "export",
-        "report",
-        audience=filters.audience.value,
-        filters=filters.params(),
-        rows=result.counts,
-        via="cli",
-    )
+        export_workbook(db.session, filters, handle, locale=lang, user=None, via="cli")
     db.session.commit()
     click.echo(f"Wrote {out} ({filters.audience.value}, {filters.date_from} to {filters.date_to}).")

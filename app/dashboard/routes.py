@@ -10,12 +10,11 @@ from flask_login import current_user
 
 from forms.reports import ReportFiltersForm
 from reports.charts import CHART_TITLES, build_dashboard
-from reports.excel import build_workbook
 from reports.filters import DONOR_STATUS_NOTE
 
 from ..extensions import db
 from ..security import REPORT_ROLES, roles_required
-from ..services.audit import log_event
+from ..services.exports import export_workbook
 from . import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,24 +65,8 @@ def export() -> Response | tuple[str, int]:
     if form.filters is None:
         return _page(form, form.http_status)
     buffer = BytesIO()
-    result = build_workbook(
-        db.session,
-        form.filters,
-        buffer,
-        gettext=gettext,
-        locale=str(get_locale()),
-        threshold=current_app.config["SUPPRESSION_THRESHOLD"],
-        timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
-    )
-    log_event(
-        db.session,
-        "export",
-        "report",
-        user=current_user,
-        audience=form.filters.audience.value,
-        filters=form.filters.params(),
-        rows=result.counts,
-        via="web",
+    result = export_workbook(
+        db.session, form.filters, buffer, locale=str(get_locale()), user=current_user, via="web"
     )
     db.session.commit()
     buffer.seek(0)

@@ -190,9 +190,7 @@ def _split_people(rng: random.Random, total: int, groups: list[str]) -> dict[str
         for cell, weight in demo.GROUP_CELLS[group].items():
             weights[cell] += weight
     norm = sum(weights.values())
-    return {
-        cell: round(total * weights.get(cell, 0) / norm * rng.uniform(0.7, 1.3)) for cell in CELL_COLUMNS
-    }
+    return {cell: round(total * weights.get(cell, 0) / norm * rng.uniform(0.7, 1.3)) for cell in CELL_COLUMNS}
 
 
 def _stamp(day: date, rng: random.Random) -> datetime:

@@ -96,7 +96,7 @@ def reset_password(session: Session, user: User, password: str, *, actor: User) 
 def add_user(
     session: Session,
     *,
-    actor: User,
+    actor: User | None,
     username: str,
     password: str,
     role: str,
@@ -104,8 +104,12 @@ def add_user(
     region_code: str | None = None,
     country_code: str | None = None,
     locale: str | None = None,
+    via: str = "admin",
 ) -> User:
-    """Create a user through :func:`create_user` and audit it (without the password)."""
+    """Create a user through :func:`create_user` and audit it (without the password).
+
+    ``actor`` is None on the command line (``via="cli"``).
+    """
     user = create_user(
         session,
         username,
@@ -116,5 +120,5 @@ def add_user(
         country_code=country_code,
         locale=locale,
     )
-    log_event(session, "create", "user", user=actor, object_uuid=user.uuid, role=user.role.value, via="admin")
+    log_event(session, "create", "user", user=actor, object_uuid=user.uuid, role=user.role.value, via=via)
     return user

@@ -22,7 +22,9 @@ def test_scope_by_role(db, make):
     osh_org = make.organisation("KG-O-KSU")
     osh_org2 = make.organisation("KG-O-ARV")
     sughd_org = make.organisation("TJ-SU-ISF")
-    vol_osh, vol_osh2, vol_sughd = (make.user("volunteer", organisation=o) for o in (osh_org, osh_org2, sughd_org))
+    vol_osh, vol_osh2, vol_sughd = (
+        make.user("volunteer", organisation=o) for o in (osh_org, osh_org2, sughd_org)
+    )
     a_osh = make.activity(vol_osh)
     a_osh2 = make.activity(vol_osh2)
     a_sughd = make.activity(vol_sughd)

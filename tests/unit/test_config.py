@@ -29,7 +29,9 @@ def _flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
-    result = _flask({"YNTYMAK_CONFIG": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"}, "routes")
+    result = _flask(
+        {"YNTYMAK_CONFIG": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"}, "routes"
+    )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1] == (
         "Configuration error: SECRET_KEY is not set: export SECRET_KEY=<a long random string>"
@@ -67,7 +69,9 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path):
 def test_default_database_is_sqlite_in_instance_folder(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": None})
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + str(Path(app.instance_path) / "yntymak.sqlite")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + str(
+        Path(app.instance_path) / "yntymak.sqlite"
+    )
 
 
 def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(tmp_path):
