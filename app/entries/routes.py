@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from forms.entries import RecordFilterForm
@@ -85,19 +87,14 @@ def new(kind: str) -> Response | tuple[str, int]:
     form = kind_.form(user=current_user)
     if request.method == "GET":
         return _render_form(kind_, form, None)
-    if form.validate():
-        try:
-            record = service.create_record(
-                db.session, kind_.slug, current_user, form.record_data(), submit=form.wants_submit
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_saved_message(form.wants_submit), "success")
-            return redirect(url_for("entries.detail", kind=kind_.slug, record_id=record.uuid), 303)
-    return _render_form(kind_, form, None, 422)
+    return _save(
+        kind_,
+        form,
+        None,
+        lambda: service.create_record(
+            db.session, kind_.slug, current_user, form.record_data(), submit=form.wants_submit
+        ),
+    )
 
 
 @bp.get(RECORD)
@@ -126,18 +123,30 @@ def edit(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
     if request.method == "GET":
         return _render_form(kind_, kind_.form(user=current_user, obj=record), record)
     form = kind_.form(user=current_user)
+    return _save(
+        kind_,
+        form,
+        record,
+        lambda: service.update_record(
+            db.session, record, current_user, form.record_data(), submit=form.wants_submit
+        ),
+    )
+
+
+def _save(
+    kind_: Kind, form: FlaskForm, record: RecordMixin | None, write: Callable[[], RecordMixin]
+) -> Response | tuple[str, int]:
+    """Validate, write in one transaction, then show the record; or the form again with 422."""
     if form.validate():
         try:
-            service.update_record(
-                db.session, record, current_user, form.record_data(), submit=form.wants_submit
-            )
+            saved = write()
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
             flash(_saved_message(form.wants_submit), "success")
-            return redirect(url_for("entries.detail", kind=kind_.slug, record_id=record.uuid), 303)
+            return redirect(url_for("entries.detail", kind=kind_.slug, record_id=saved.uuid), 303)
     return _render_form(kind_, form, record, 422)
 
 
