@@ -53,6 +53,9 @@ def test_catalog_is_complete(locale):
         for text in strings:
             if _placeholders(text) != expected:
                 problems.append(f"placeholders differ: {ids[0]!r} -> {text!r}")
+    catalog = _catalog(locale)
+    for message, errors in catalog.check():  # what `pybabel compile` refuses
+        problems += [f"{error}: {message.id!r}" for error in errors]
     assert problems == [], "\n".join(problems[:40])
 
 
