@@ -6,6 +6,7 @@ as a gap (None) and labelled ``"<5"`` or ``"*"``, never drawn as its number.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -66,13 +67,18 @@ def _marked(labels: list[str], shown: list[Shown]) -> list[str]:
     ]
 
 
+#: Plotly never wraps a title: longer ones are broken into lines so that a tablet shows them whole.
+TITLE_WIDTH = 44
+
+
 def _layout(title: str, **extra: object) -> dict:
+    lines = textwrap.wrap(title, TITLE_WIDTH) or [title]
     return {
-        "title": {"text": title, "font": {"size": 15}},
+        "title": {"text": "<br>".join(lines), "font": {"size": 15}},
         "template": "none",
         "autosize": True,
         "height": 380,
-        "margin": {"l": 60, "r": 16, "t": 48, "b": 48},
+        "margin": {"l": 60, "r": 16, "t": 30 + 18 * len(lines), "b": 48},
         "font": {"family": "system-ui, sans-serif", "size": 12},
         "legend": {"orientation": "h", "y": -0.15},
         **extra,
