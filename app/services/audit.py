@@ -9,6 +9,27 @@ from sqlalchemy.orm import Session
 from ..models import AuditEvent, User
 
 
+def apply_changes(
+    session: Session,
+    target: object,
+    values: dict[str, object],
+    object_type: str,
+    *,
+    actor: User | None,
+    **details: object,
+) -> list[str]:
+    """Set the attributes that differ and audit an ``update`` naming them; return their names."""
+    changed = sorted(key for key, value in values.items() if getattr(target, key) != value)
+    for key in changed:
+        setattr(target, key, values[key])
+    if changed:
+        session.flush()
+        log_event(
+            session, "update", object_type, user=actor, object_uuid=target.uuid, changed=changed, **details
+        )
+    return changed
+
+
 def log_event(
     session: Session,
     action: str,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..errors import DomainError
 from ..models import District, Organisation, Region, User
 from ..vocabulary import OrganisationType
-from .audit import log_event
+from .audit import apply_changes, log_event
 
 #: Upper-case letters, digits and single hyphens, e.g. ``LCPC-KARASUU``.
 CODE_PATTERN = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
@@ -99,21 +99,7 @@ def update_organisation(
 ) -> list[str]:
     """Change an organisation's code, name, type or home district; return what changed."""
     values = _checked_values(session, code, name, type, district_code, exclude=organisation)
-    changed = [key for key, value in values.items() if getattr(organisation, key) != value]
-    for key in changed:
-        setattr(organisation, key, values[key])
-    if changed:
-        session.flush()
-        log_event(
-            session,
-            "update",
-            "organisation",
-            user=actor,
-            object_uuid=organisation.uuid,
-            code=organisation.code,
-            changed=sorted(changed),
-        )
-    return changed
+    return apply_changes(session, organisation, values, "organisation", actor=actor, code=values["code"])
 
 
 def set_organisation_active(

@@ -14,7 +14,7 @@ from ..errors import DomainError
 from ..models import User
 from ..vocabulary import Role
 from .accounts import check_password_strength, create_user, resolve_scope
-from .audit import log_event
+from .audit import apply_changes, log_event
 
 #: Columns that together make a user's scope.
 SCOPE_COLUMNS = ("organisation_id", "scope_region_id", "scope_country_id")
@@ -57,21 +57,7 @@ def update_user(
         country_code=country_code,
     )
     values["locale"] = locale or None
-    changed = [key for key, value in values.items() if getattr(user, key) != value]
-    for key in changed:
-        setattr(user, key, values[key])
-    if changed:
-        session.flush()
-        log_event(
-            session,
-            "update",
-            "user",
-            user=actor,
-            object_uuid=user.uuid,
-            changed=sorted(changed),
-            role=user.role.value,
-        )
-    return changed
+    return apply_changes(session, user, values, "user", actor=actor, role=Role(values["role"]).value)
 
 
 def set_user_active(session: Session, user: User, active: bool, *, actor: User) -> None:
