@@ -204,14 +204,14 @@ class OrganisationForm(BaseForm):
 
     code = StringField(
         _l("Code"),
-        description=_l("A short stable code in capital letters, e.g. LCPC-KARASUU."),
+        description=_l("A short stable code in Latin capital letters, e.g. LCPC-KARASUU."),
         filters=[lambda value: normalise_code(value) if isinstance(value, str) else value],
         validators=[
             DataRequired(_l("A code is required.")),
             Length(max=40, message=_l("Use at most 40 characters.")),
             Regexp(
                 CODE_PATTERN.pattern,
-                message=_l("Use capital letters, digits and hyphens only, e.g. LCPC-KARASUU."),
+                message=_l("Use Latin capital letters, digits and hyphens only, e.g. LCPC-KARASUU."),
             ),
         ],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},

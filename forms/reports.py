@@ -45,7 +45,7 @@ class ReportFiltersForm(FlaskForm):
     audience = SelectField(
         _l("Report for"),
         validate_choice=False,
-        description=_l("Donor: numbers from 1 to 4 hidden, no single records."),
+        description=_l("Donor: small numbers hidden, no single records."),
     )
 
     def __init__(self, formdata: object, *, session: Session, viewer: User, **kwargs: object) -> None:

@@ -52,7 +52,7 @@ def _checked_values(
     code = normalise_code(code)
     name = " ".join(name.split())
     if not CODE_PATTERN.match(code):
-        raise DomainError(_("Use capital letters, digits and hyphens only, e.g. LCPC-KARASUU."))
+        raise DomainError(_("Use Latin capital letters, digits and hyphens only, e.g. LCPC-KARASUU."))
     if code_taken(session, code, exclude=exclude):
         raise DomainError(_("The code %(code)s is already used by another organisation.", code=code))
     if not name:

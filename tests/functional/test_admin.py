@@ -472,8 +472,8 @@ def test_organisation_code_is_trimmed_and_upper_cased(as_admin, db):
     ("values", "message"),
     [
         ({"code": ""}, "A code is required."),
-        ({"code": "pc vahdat"}, "Use capital letters, digits and hyphens only, e.g. LCPC-KARASUU."),
-        ({"code": "PC--X"}, "Use capital letters, digits and hyphens only, e.g. LCPC-KARASUU."),
+        ({"code": "pc vahdat"}, "Use Latin capital letters, digits and hyphens only, e.g. LCPC-KARASUU."),
+        ({"code": "PC--X"}, "Use Latin capital letters, digits and hyphens only, e.g. LCPC-KARASUU."),
         ({"code": "X" * 41}, "Use at most 40 characters."),
         ({"code": "lcpc-taken"}, "The code LCPC-TAKEN is already used by another organisation."),
         ({"name": "   "}, "A name is required."),

@@ -29,7 +29,7 @@ def _source_ids(tmp_path: Path) -> set[str]:
     pot = tmp_path / "now.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "N_", "--no-location", "-o", str(pot), "app", "forms", "reports"],
+         "-k", "_l", "-k", "N_", "--no-location", "-o", str(pot), "."],
         cwd=ROOT, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     with open(pot, "rb") as f:
