@@ -8,7 +8,7 @@ that could come from a person goes through :func:`safe_text`, so it can never be
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import IO
@@ -19,9 +19,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.compat import safe_string
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy.orm import Session
 
@@ -157,6 +159,104 @@ class _Sheet:
         lines = max(1, -(-len(text) * 11 // (width * 10)))  # ~1.1 characters per unit of width
         self.ws.row_dimensions[self.rows + 1].height = 15 * lines
         self.append([*[""] * (column - 1), self.cell(text, wrap=True)])
+
+
+class _RowStream:
+    """Writes plain record rows straight into a write-only sheet's XML, below its header.
+
+    openpyxl spends ~15 us a cell (a cell object, type checks, coordinates, one XML element at a
+    time); the record sheets hold millions of cells, so they are written here as text instead, cell
+    for cell what openpyxl writes (inline strings, numbers, dates with openpyxl's date style).
+    Every string is kept as text like :func:`safe_text` does: illegal characters dropped, and a
+    formula-like start written as a quote-prefixed string, never a formula.
+
+    Use: append the header through the sheet as usual, then ``write(rows)`` once, which closes the
+    sheet: openpyxl has written the sheet up to the header row, the rows go in after it.
+    """
+
+    CHUNK = 500
+
+    def __init__(self, sheet: _Sheet, columns: int) -> None:
+        self.sheet, self.columns = sheet, columns
+        self.letters = [get_column_letter(i) for i in range(1, columns + 1)]
+        # openpyxl's own date style; registering it here puts it in styles.xml.
+        self.date_style = WriteOnlyCell(sheet.ws, value=date(2000, 1, 1)).style_id
+        self._quoted_style: int | None = None
+        self._dates: dict[date, str] = {}
+
+    @property
+    def quoted_style(self) -> int:
+        """The style of a quote-prefixed string (registered the first time one is written)."""
+        if self._quoted_style is None:
+            quoted = WriteOnlyCell(self.sheet.ws, value="")
+            quoted.quotePrefix = True
+            self._quoted_style = quoted.style_id
+        return self._quoted_style
+
+    def _date(self, value: date) -> str:
+        serial = self._dates.get(value)
+        if serial is None:
+            serial = self._dates[value] = safe_string(to_excel(value))
+        return serial
+
+    def _row(self, r: int, values: Iterable[object]) -> str:
+        parts = [f'<row r="{r}">']
+        add = parts.append
+        for letter, value in zip(self.letters, values, strict=True):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    add(f'<c r="{letter}{r}" t="inlineStr"/>')
+                    continue
+                if ILLEGAL_CHARACTERS_RE.search(value):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                style = f' s="{self.quoted_style}"' if value.startswith(FORMULA_PREFIXES) else ""
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                if "&" in value or "<" in value or ">" in value or "\r" in value:
+                    value = (
+                        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                        .replace("\r", "&#13;")
+                    )  # fmt: skip
+                add(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>')
+            elif kind is int:
+                add(f'<c r="{letter}{r}" t="n"><v>{value}</v></c>')
+            elif kind is date:
+                add(f'<c r="{letter}{r}" s="{self.date_style}" t="n"><v>{self._date(value)}</v></c>')
+            elif kind is float:
+                add(f'<c r="{letter}{r}" t="n"><v>{safe_string(value)}</v></c>')
+            else:
+                raise TypeError(f"unexpected {kind.__name__} in a record row")
+        add("</row>")
+        return "".join(parts)
+
+    def write(self, rows: Iterable[Iterable[object]]) -> int:
+        """Write ``rows`` after the header, set the auto-filter over them; return how many."""
+        ws, end = self.sheet.ws, self.letters[-1]
+        first = self.sheet.rows + 1
+        placeholder = f'ref="A1:{end}{first - 1}"'
+        ws.auto_filter.ref = f"A1:{end}{first - 1}"
+        ws.close()  # openpyxl writes the sheet, header included, to its temporary file
+        path = ws._writer.out
+        with open(path, "rb") as existing:
+            head, tail = existing.read().split(b"</sheetData>", 1)
+        n = 0
+        with open(path, "wb") as out:
+            out.write(head)
+            chunk: list[str] = []
+            for n, values in enumerate(rows, start=1):
+                chunk.append(self._row(first + n - 1, values))
+                if len(chunk) == self.CHUNK:
+                    out.write("".join(chunk).encode("utf-8"))
+                    chunk.clear()
+            out.write("".join(chunk).encode("utf-8"))
+            last = first + n - 1
+            final = f'ref="A1:{end}{last}"'.encode()
+            out.write(b"</sheetData>" + tail.replace(placeholder.encode(), final, 1))
+        ws.auto_filter.ref = f"A1:{end}{last}"  # the workbook's filter range is written on save
+        self.sheet.rows = last
+        return n
 
 
 def _sheet_title(title: str) -> str:
@@ -429,25 +529,21 @@ class WorkbookBuilder:
         )
         sheet.ws.freeze_panes = "C2"
         sheet.header(headers)
-        ws, labels, append = sheet.ws, self.labels, sheet.ws.append
-        types, statuses = labels["type"], labels["status"]
+        types, statuses = self.labels["type"], self.labels["status"]
         gpos, dpos = self.group_position, self.driver_position
-        n = 0
-        for row in q.activity_rows(self.session, self.f):
-            (uid, day, region, district, community, org, type_code, recs, groups, drivers, *rest) = row
-            cells, (status, partners, outcome, follow_up) = rest[:8], rest[8:]
-            recs_text = ", ".join(sorted(recs.split(","), key=lambda c: int(c[1:]))) if recs else ""
-            append(
-                [
-                    str(uid), day, safe_text(ws, region), safe_text(ws, district), safe_text(ws, community),
-                    safe_text(ws, org), types.get(type_code, type_code), recs_text,
-                    self._labels("group", groups, gpos), self._labels("driver", drivers, dpos),
-                    *cells, sum(cells), statuses[str(status)],
-                    safe_text(ws, partners), safe_text(ws, outcome), safe_text(ws, follow_up),
-                ]
-            )  # fmt: skip
-            n += 1
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
+
+        def rows() -> Iterator[list]:
+            for row in q.activity_rows(self.session, self.f):
+                (uid, day, region, district, community, org, type_code, recs, groups, drivers, *rest) = row
+                cells, (status, partners, outcome, follow_up) = rest[:8], rest[8:]
+                recs_text = ", ".join(sorted(recs.split(","), key=lambda c: int(c[1:]))) if recs else ""
+                yield [
+                    str(uid), day, region, district, community, org, types.get(type_code, type_code),
+                    recs_text, self._labels("group", groups, gpos), self._labels("driver", drivers, dpos),
+                    *cells, sum(cells), statuses[str(status)], partners, outcome, follow_up,
+                ]  # fmt: skip
+
+        n = _RowStream(sheet, len(headers)).write(rows())
         self.counts["activity_rows"] = n
 
     def incident_records(self) -> None:
@@ -465,36 +561,35 @@ class WorkbookBuilder:
         )
         sheet.ws.freeze_panes = "C2"
         sheet.header(headers)
-        ws, labels, append = sheet.ws, self.labels, sheet.ws.append
+        labels = self.labels
         categories, severities, responses = labels["category"], labels["severity"], labels["response"]
         follow, statuses, dpos = labels["incident_status"], labels["status"], self.driver_position
-        n = 0
-        for row in q.incident_rows(self.session, self.f):
-            (
-                uid,
-                day,
-                region,
-                district,
-                community,
-                org,
-                category,
-                severity,
-                response,
-                state,
-                drivers,
-                *rest,
-            ) = row
-            cells, (status, description) = rest[:8], rest[8:]
-            append(
-                [
-                    str(uid), day, safe_text(ws, region), safe_text(ws, district), safe_text(ws, community),
-                    safe_text(ws, org), categories.get(category, category), severities[str(severity)],
-                    responses[str(response)], follow[str(state)], self._labels("driver", drivers, dpos),
-                    *cells, sum(cells), statuses[str(status)], safe_text(ws, description),
-                ]
-            )  # fmt: skip
-            n += 1
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
+
+        def rows() -> Iterator[list]:
+            for row in q.incident_rows(self.session, self.f):
+                (
+                    uid,
+                    day,
+                    region,
+                    district,
+                    community,
+                    org,
+                    category,
+                    severity,
+                    response,
+                    state,
+                    drivers,
+                    *rest,
+                ) = row
+                cells, (status, description) = rest[:8], rest[8:]
+                yield [
+                    str(uid), day, region, district, community, org, categories.get(category, category),
+                    severities[str(severity)], responses[str(response)], follow[str(state)],
+                    self._labels("driver", drivers, dpos), *cells, sum(cells), statuses[str(status)],
+                    description,
+                ]  # fmt: skip
+
+        n = _RowStream(sheet, len(headers)).write(rows())
         self.counts["incident_rows"] = n
 
     def drivers(self) -> None:
