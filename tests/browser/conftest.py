@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -52,12 +53,22 @@ def server(live_server, db):
 
 @pytest.fixture
 def screenshot(page):
-    """``screenshot("name")`` saves a full-page PNG under screenshots/ to look at."""
+    """``screenshot("name")`` saves a full-page PNG under screenshots/ to look at.
 
-    def _shot(name: str) -> Path:
+    A picture is for people, not an assertion: headless Chromium sometimes refuses to capture a
+    very tall page on a loaded machine, so it is tried three times, then taken of the viewport.
+    """
+
+    def _shot(name: str, *, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        for _attempt in range(3):
+            try:
+                page.screenshot(path=str(path), full_page=full_page)
+                return path
+            except PlaywrightError:
+                page.wait_for_timeout(300)
+        page.screenshot(path=str(path))
         return path
 
     return _shot

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from app.models import Activity
 from tests import factories
 
-from .conftest import SCREENSHOTS, sign_in
+from .conftest import sign_in
 
 #: Controls that must be at least 44 px tall.
 TARGETS = (
     "main button, main select, main .option, main input[type=text], main input[type=date], main textarea"
 )
 SIZES = {"tablet": {"width": 768, "height": 1024}, "phone": {"width": 360, "height": 640}}
-
-
-def shoot(screenshot, name: str) -> None:
-    """A full-page screenshot, tried twice (Chromium sometimes refuses one under load)."""
-    try:
-        screenshot(name)
-    except PlaywrightError:
-        screenshot(name)
 
 
 @pytest.fixture(params=list(SIZES))
@@ -55,14 +46,14 @@ def test_volunteer_records_an_activity_and_finds_it(page, server, size, voluntee
     page.get_by_role("spinbutton", name="Male Under 18", exact=True).fill("3")
     expect(page.locator("[data-total]")).to_have_text("15")
     page.get_by_label("Short outcome").fill("Agreed a monthly youth round table.")
-    shoot(screenshot, f"activity-form-filled-{size}")
+    screenshot(f"activity-form-filled-{size}")
     page.get_by_role("button", name="Submit for review").click()
 
     expect(page.get_by_text("Sent for review")).to_be_visible()
     assert db.session.scalar(select(func.count(Activity.id))) == 1
     page.get_by_role("link", name="Activities", exact=True).click()
     expect(page.get_by_role("link", name="Community dialogue or round table")).to_be_visible()
-    shoot(screenshot, f"activity-list-{size}")
+    screenshot(f"activity-list-{size}")
     page.get_by_role("link", name="Community dialogue or round table").click()
     expect(page.get_by_text("Youth, especially non-elite")).to_be_visible()
     expect(page.get_by_text("Total: 15")).to_be_visible()
@@ -89,7 +80,7 @@ def test_validation_error_next_to_field_keeps_typed_values(page, server, size, v
     expect(page.get_by_label("Women", exact=True)).to_be_checked()
     expect(page.get_by_label("Type of activity")).to_have_value("training")
     expect(page.locator("[data-total]")).to_have_text("11")
-    shoot(screenshot, f"activity-form-error-{size}")
+    screenshot(f"activity-form-error-{size}")
     assert db.session.scalar(select(func.count(Activity.id))) == 0
 
 
@@ -108,6 +99,6 @@ def test_screenshot_of_each_form(page, server, size, volunteer, screenshot, kind
         )
     )
     assert small == []
-    shoot(screenshot, f"form-{kind}-{size}")
+    screenshot(f"form-{kind}-{size}")
     page.get_by_role("button", name="Submit for review").click()  # empty: errors next to fields
-    page.screenshot(path=str(SCREENSHOTS / f"form-{kind}-{size}-errors-top.png"))
+    screenshot(f"form-{kind}-{size}-errors-top", full_page=False)
