@@ -28,7 +28,7 @@ system-deps:
 
 run: venv compile-translations
 	$(FLASK) init-db
-	$(FLASK) seed-demo --if-empty $(DEMO_ARGS)
+	$(FLASK) seed-demo --if-empty --no-accounts $(DEMO_ARGS)
 	@$(FLASK) demo-accounts
 	@echo "Serving on http://$(HOST):$(PORT)"
 	$(FLASK) run --host $(HOST) --port $(PORT)

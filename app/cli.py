@@ -13,7 +13,6 @@ from sqlalchemy import text
 
 from .errors import DomainError
 from .extensions import db
-from .vocabulary import Role
 
 
 def _fail(message: str) -> None:
@@ -96,12 +95,13 @@ def create_user_command(
 @click.option("--assessments", default=100, show_default=True, type=click.IntRange(0, 500_000))
 @click.option("--seed", "seed_value", default=2016, show_default=True, help="Random seed.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when records already exist.")
+@click.option("--no-accounts", is_flag=True, help="Do not list the demo accounts afterwards.")
 @with_appcontext
 def seed_demo_command(
-    activities: int, incidents: int, assessments: int, seed_value: int, if_empty: bool
+    activities: int, incidents: int, assessments: int, seed_value: int, if_empty: bool, no_accounts: bool
 ) -> None:
     """Add believable demo organisations, accounts and records over the last 24 months."""
-    from .services.seed import DEMO_PASSWORD, has_records, seed_demo
+    from .services.seed import has_records, seed_demo
 
     if if_empty and has_records(db.session):
         click.echo("Demo data already present; nothing added.")
@@ -122,19 +122,24 @@ def seed_demo_command(
         f"Added {result.activities} activities, {result.incidents} incidents and "
         f"{result.assessments} assessments in {result.seconds:.1f} s."
     )
-    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-    for username, role, scope in result.accounts:
-        click.echo(f"  {username:<16} {Role(role).value:<12} {scope}")
+    if not no_accounts:
+        _echo_accounts(result.accounts)
 
 
 @click.command("demo-accounts")
 @with_appcontext
 def demo_accounts_command() -> None:
     """Print the demo accounts."""
-    from .services.seed import DEMO_PASSWORD, demo_accounts
+    from .services.seed import demo_accounts
+
+    _echo_accounts(demo_accounts(db.session))
+
+
+def _echo_accounts(accounts: list[tuple[str, str, str]]) -> None:
+    from .services.seed import DEMO_PASSWORD
 
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-    for username, role, scope in demo_accounts(db.session):
+    for username, role, scope in accounts:
         click.echo(f"  {username:<16} {role:<12} {scope}")
 
 
