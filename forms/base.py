@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, ValidationError
@@ -144,6 +146,11 @@ class AtLeastOne:
             raise ValidationError(self.message or _("Choose at least one."))
 
 
+def _count_message() -> str:
+    """The range message, with 100,000 written the way the user's language writes numbers."""
+    return _("Enter a whole number from 0 to %(max)s.", max=format_number(MAX_COUNT))
+
+
 class CountField(IntegerField):
     """A count of people: a whole number from 0 to 100,000; left empty it counts as 0."""
 
@@ -157,7 +164,7 @@ class CountField(IntegerField):
             NumberRange(
                 min=0,
                 max=MAX_COUNT,
-                message=_l("Enter a whole number from 0 to %(max)s.", max="100,000"),
+                message=LazyString(_count_message),
             ),
         ]
         super().__init__(label, validators, **kwargs)
@@ -171,5 +178,5 @@ class CountField(IntegerField):
             return
         if not re.fullmatch(r"-?\d+", raw):
             self.data = None
-            raise ValueError(_("Enter a whole number from 0 to %(max)s.", max="100,000"))
+            raise ValueError(_count_message())
         self.data = int(raw)

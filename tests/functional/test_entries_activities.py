@@ -238,3 +238,12 @@ def test_form_page_weighs_under_60_kb_compressed(signed_in, kind, db):
         total += len(gzip.compress(response.get_data()))
         response.close()
     assert total < 60 * 1024
+
+
+def test_count_message_writes_the_number_the_users_way(signed_in, volunteer, home_community, db):
+    volunteer.locale = "ru"
+    db.session.commit()
+    data = {**entry_data.activity(home_community.id), "f_u18": "100001"}
+    html = signed_in.post("/activities/new", data=data).get_data(as_text=True)
+    assert "100\u00a0000" in html and "100,000" not in html
+    assert count(db, "activities") == 0
