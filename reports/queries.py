@@ -92,22 +92,25 @@ class CountRow:
         return sum(self.cells)
 
 
-def by_recommendation(session: Session, filters: ReportFilters, *, top_groups: bool = True) -> list[CountRow]:
-    """R1-R14: activities, participants by sex x age band, communities reached, top target groups."""
-    link = activity_recommendations
+def _counts_per_code(
+    session: Session, filters: ReportFilters, code: ColumnElement[str]
+) -> dict[str, tuple[int, int, tuple[int, ...]]]:
+    """Per code of a link table (activity -> recommendation or target group): activities,
+    communities reached and the participant cells, in one GROUP BY."""
+    link = code.table
     query = (
-        select(
-            link.c.recommendation_code,
-            func.count(),
-            func.count(distinct(Activity.community_id)),
-            *_cell_sums(),
-        )
+        select(code, func.count(), func.count(distinct(Activity.community_id)), *_cell_sums())
         .select_from(link)
         .join(Activity, Activity.id == link.c.activity_id)
         .where(*record_conditions(Activity, filters))
-        .group_by(link.c.recommendation_code)
+        .group_by(code)
     )
-    found = {code: (n, reached, tuple(cells)) for code, n, reached, *cells in session.execute(query)}
+    return {key: (n, reached, tuple(cells)) for key, n, reached, *cells in session.execute(query)}
+
+
+def by_recommendation(session: Session, filters: ReportFilters, *, top_groups: bool = True) -> list[CountRow]:
+    """R1-R14: activities, participants by sex x age band, communities reached, top target groups."""
+    found = _counts_per_code(session, filters, activity_recommendations.c.recommendation_code)
     groups = _top_groups_by_recommendation(session, filters) if top_groups else {}
     rows = []
     for code, *_labels in RECOMMENDATIONS:
@@ -136,20 +139,7 @@ def _top_groups_by_recommendation(session: Session, filters: ReportFilters) -> d
 
 def by_target_group(session: Session, filters: ReportFilters) -> list[CountRow]:
     """Per target group: activities that engaged it, their participants and communities."""
-    link = activity_target_groups
-    query = (
-        select(
-            link.c.target_group_code,
-            func.count(),
-            func.count(distinct(Activity.community_id)),
-            *_cell_sums(),
-        )
-        .select_from(link)
-        .join(Activity, Activity.id == link.c.activity_id)
-        .where(*record_conditions(Activity, filters))
-        .group_by(link.c.target_group_code)
-    )
-    found = {code: (n, reached, tuple(cells)) for code, n, reached, *cells in session.execute(query)}
+    found = _counts_per_code(session, filters, activity_target_groups.c.target_group_code)
     rows = []
     for code, _label in TARGET_GROUPS:
         n, reached, cells = found.get(code, (0, 0, (0,) * len(CELLS)))
