@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import Field
 
 from forms.admin import (
     CommunityForm,
@@ -28,6 +31,7 @@ from ..vocabulary import ORGANISATION_TYPE_LABELS, ROLE_LABELS, Role
 from . import bp
 
 UNPROCESSABLE = 422
+T = TypeVar("T")
 
 
 def _render(template: str, status: int = 200, **context: object) -> tuple[str, int]:
@@ -37,6 +41,29 @@ def _render(template: str, status: int = 200, **context: object) -> tuple[str, i
         organisation_type_labels=ORGANISATION_TYPE_LABELS,
         **context,
     ), status
+
+
+#: What :func:`_write` returns when the service refused the change.
+FAILED = object()
+
+
+def _write(field: Field, write: Callable[[], T]) -> T | object:
+    """Run one service write as one transaction; a refusal goes next to ``field`` (or FAILED)."""
+    try:
+        result = write()
+    except DomainError as exc:
+        db.session.rollback()
+        field.errors.append(str(exc))
+        return FAILED
+    db.session.commit()
+    return result
+
+
+def _flash_saved(changed: list[str], message: str) -> None:
+    if changed:
+        flash(message, "success")
+    else:
+        flash(_("Nothing was changed."), "info")
 
 
 def _get_by_uuid(model: type, key: uuid.UUID) -> User | Organisation:
@@ -76,19 +103,17 @@ def users_list() -> tuple[str, int]:
 def user_create() -> Response | tuple[str, int]:
     form = UserCreateForm()
     if form.validate_on_submit():
-        try:
-            user = users.add_user(
+        user = _write(
+            form.role,
+            lambda: users.add_user(
                 db.session,
                 actor=current_user,
                 username=form.username.data,
                 password=form.password.data,
                 **form.scope_values(),
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form.role.errors.append(str(exc))
-        else:
-            db.session.commit()
+            ),
+        )
+        if user is not FAILED:
             flash(_("User %(name)s created.", name=user.username), "success")
             return redirect(url_for(".user_edit", user_uuid=user.uuid))
     status = UNPROCESSABLE if form.is_submitted() else 200
@@ -119,17 +144,11 @@ def user_edit(user_uuid: uuid.UUID) -> Response | tuple[str, int]:
     user = _get_by_uuid(User, user_uuid)
     form = UserEditForm(user=user)
     if form.validate_on_submit():
-        try:
-            changed = users.update_user(db.session, user, actor=current_user, **form.scope_values())
-        except DomainError as exc:
-            db.session.rollback()
-            form.role.errors.append(str(exc))
-        else:
-            db.session.commit()
-            if changed:
-                flash(_("Changes to %(name)s saved.", name=user.username), "success")
-            else:
-                flash(_("Nothing was changed."), "info")
+        changed = _write(
+            form.role, lambda: users.update_user(db.session, user, actor=current_user, **form.scope_values())
+        )
+        if changed is not FAILED:
+            _flash_saved(changed, _("Changes to %(name)s saved.", name=user.username))
             return redirect(url_for(".user_edit", user_uuid=user.uuid))
     return _user_page(user, form=form, status=UNPROCESSABLE if form.is_submitted() else 200)
 
@@ -188,15 +207,13 @@ def _organisation_values(form: OrganisationForm) -> dict[str, str]:
 def organisation_create() -> Response | tuple[str, int]:
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
-            organisation = organisations.create_organisation(
+        organisation = _write(
+            form.code,
+            lambda: organisations.create_organisation(
                 db.session, actor=current_user, **_organisation_values(form)
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form.code.errors.append(str(exc))
-        else:
-            db.session.commit()
+            ),
+        )
+        if organisation is not FAILED:
             flash(_("Organisation %(code)s created.", code=organisation.code), "success")
             return redirect(url_for(".organisations_list"))
     status = UNPROCESSABLE if form.is_submitted() else 200
@@ -209,19 +226,14 @@ def organisation_edit(organisation_uuid: uuid.UUID) -> Response | tuple[str, int
     organisation = _get_by_uuid(Organisation, organisation_uuid)
     form = OrganisationForm(organisation=organisation)
     if form.validate_on_submit():
-        try:
-            changed = organisations.update_organisation(
+        changed = _write(
+            form.code,
+            lambda: organisations.update_organisation(
                 db.session, organisation, actor=current_user, **_organisation_values(form)
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form.code.errors.append(str(exc))
-        else:
-            db.session.commit()
-            if changed:
-                flash(_("Organisation %(code)s saved.", code=organisation.code), "success")
-            else:
-                flash(_("Nothing was changed."), "info")
+            ),
+        )
+        if changed is not FAILED:
+            _flash_saved(changed, _("Organisation %(code)s saved.", code=organisation.code))
             return redirect(url_for(".organisations_list"))
     status = UNPROCESSABLE if form.is_submitted() else 200
     return _render("admin/organisation_form.html", status, form=form, organisation=organisation)
@@ -259,13 +271,10 @@ def district(code: str) -> Response | tuple[str, int]:
         abort(404)
     form = CommunityForm(district=row)
     if form.validate_on_submit():
-        try:
-            community = geography.add_community(db.session, row, form.name.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            form.name.errors.append(str(exc))
-        else:
-            db.session.commit()
+        community = _write(
+            form.name, lambda: geography.add_community(db.session, row, form.name.data, actor=current_user)
+        )
+        if community is not FAILED:
             flash(
                 _("Community %(name)s added as %(code)s.", name=community.name, code=community.code),
                 "success",
