@@ -116,6 +116,14 @@ def _by_code(session: Session, model: type, code: str) -> object | None:
     return session.scalar(select(model).where(model.code == code))
 
 
+def _known(session: Session, model: type, field: str, code: str, unknown: str) -> object:
+    """The row with that code (any case), or a :class:`FilterError` on ``field``."""
+    row = _by_code(session, model, code.upper())
+    if row is None:
+        raise FilterError(field, unknown, code=code)
+    return row
+
+
 def _default_from(date_to: date) -> date:
     return date_to - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
 
@@ -166,13 +174,9 @@ def resolve_filters(
 
     country_row = region_row = district_row = org_row = None
     if country:
-        country_row = _by_code(session, Country, country.upper())
-        if country_row is None:
-            raise FilterError("country", N_("Unknown country code: %(code)s."), code=country)
+        country_row = _known(session, Country, "country", country, N_("Unknown country code: %(code)s."))
     if region:
-        region_row = _by_code(session, Region, region.upper())
-        if region_row is None:
-            raise FilterError("region", N_("Unknown region code: %(code)s."), code=region)
+        region_row = _known(session, Region, "region", region, N_("Unknown region code: %(code)s."))
         if country_row is not None and region_row.country_id != country_row.id:
             raise FilterError(
                 "region",
@@ -181,9 +185,7 @@ def resolve_filters(
                 country=country_row.code,
             )
     if district:
-        district_row = _by_code(session, District, district.upper())
-        if district_row is None:
-            raise FilterError("district", N_("Unknown district code: %(code)s."), code=district)
+        district_row = _known(session, District, "district", district, N_("Unknown district code: %(code)s."))
         if region_row is not None and district_row.region_id != region_row.id:
             raise FilterError(
                 "district",
@@ -199,9 +201,9 @@ def resolve_filters(
                 country=country_row.code,
             )
     if organisation:
-        org_row = _by_code(session, Organisation, organisation.upper())
-        if org_row is None:
-            raise FilterError("organisation", N_("Unknown organisation code: %(code)s."), code=organisation)
+        org_row = _known(
+            session, Organisation, "organisation", organisation, N_("Unknown organisation code: %(code)s.")
+        )
         org_district = org_row.district
         outside = (
             (district_row is not None and org_district.id != district_row.id)
