@@ -88,12 +88,14 @@ def configure_blueprints(app: Flask) -> None:
     from .dashboard import bp as dashboard_bp
     from .entries import bp as entries_bp
     from .main import bp as main_bp
+    from .review import bp as review_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(entries_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(review_bp)
 
 
 def configure_cli(app: Flask) -> None:

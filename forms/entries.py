@@ -2,7 +2,9 @@
 
 These classes are the one set of validation rules for records, used by the pages and (later) the
 sync endpoint. Context comes through the constructor: ``ActivityForm(user=current_user)``.
-``record_data()`` returns plain values for :mod:`app.services.records`.
+``record_data()`` returns plain values for :mod:`app.services.lifecycle`, which owns the rules on
+the record as a whole (the community in the organisation's district, closed months, who may do
+what); its :class:`~app.errors.DomainError` names the field its message goes beside.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, FormField, RadioField, SelectChoice, SelectField, SubmitField
+import uuid
+
+from wtforms import DateField, Form, FormField, HiddenField, RadioField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app.extensions import db
@@ -95,6 +99,9 @@ class RecordForm(BaseForm):
     community = CommunityField(_l("Community"), validators=[InputRequired(message=_l("Choose a community."))])
     save_draft = SubmitField(_l("Save as draft"))
     submit = SubmitField(_l("Submit for review"))
+    #: The new record's UUID, made when the form is first shown: a second POST of the same form
+    #: (a double tap, a resend) finds the record already stored instead of making another.
+    record_uuid = HiddenField()
 
     #: Columns of ``record_data()`` that map one-to-one on form fields.
     COLUMNS: tuple[str, ...] = ()
@@ -109,7 +116,6 @@ class RecordForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.user = user
         communities = communities_in_scope(db.session, user)
-        self.community_ids = {c.id for c in communities}
         self.community.choices = [SelectChoice("", _("Choose a community")), *self._grouped(communities)]
         today = date.today()
         self.date.render_kw = {"min": EARLIEST_DATE.isoformat(), "max": today.isoformat()}
@@ -130,6 +136,17 @@ class RecordForm(BaseForm):
             data[name] = [row.code for row in getattr(record, name)]
         return data
 
+    def new_record_uuid(self) -> uuid.UUID | None:
+        """The UUID the form carries (a fresh one is set on a new form's first display)."""
+        try:
+            return uuid.UUID(str(self.record_uuid.data))
+        except ValueError:
+            return None
+
+    def validate_record_uuid(self, field: HiddenField) -> None:
+        if field.data and self.new_record_uuid() is None:
+            raise ValidationError(_("The form expired. Please send it again."))
+
     def validate_date(self, field: DateField) -> None:
         if field.data is None:
             return
@@ -137,10 +154,6 @@ class RecordForm(BaseForm):
             raise ValidationError(_("The date cannot be in the future."))
         if field.data < EARLIEST_DATE:
             raise ValidationError(_("The date cannot be before 2015."))
-
-    def validate_community(self, field: SelectField) -> None:
-        if field.data is not None and field.data not in self.community_ids:
-            raise ValidationError(_("Choose a community in your area."))
 
     @property
     def wants_submit(self) -> bool:

@@ -72,11 +72,32 @@ REFERENCE_TABLES = {
 }
 
 
+@contextmanager
+def audit_triggers_off(conn) -> Iterator[None]:
+    """Let the test clean-up delete audit rows, which the migration's triggers otherwise refuse.
+
+    PostgreSQL: skip triggers for this transaction (the suite connects as a superuser).
+    SQLite: drop the audit table's triggers and create them again from their stored SQL.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        yield
+        return
+    triggers = conn.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+    ).all()
+    for name, _sql in triggers:
+        conn.execute(text(f'DROP TRIGGER "{name}"'))
+    yield
+    for _name, sql in triggers:
+        conn.execute(text(sql))
+
+
 def wipe_test_rows() -> None:
     """Delete what a test added, keeping the reference data ``init-db`` loads."""
     codes = _reference_codes()
     db.session.rollback()
-    with db.engine.begin() as conn:
+    with db.engine.begin() as conn, audit_triggers_off(conn):
         for table in reversed(db.metadata.sorted_tables):
             if table.name in REFERENCE_TABLES:
                 continue

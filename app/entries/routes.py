@@ -1,34 +1,37 @@
-"""One set of thin views for the three record kinds; writes in services.records, scope in services.scope."""
+"""One set of thin views for the three record kinds; every write goes through services.lifecycle."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from forms.entries import RecordFilterForm
+from forms.entries import RecordFilterForm, RecordForm
+from forms.review import ReopenForm, ReturnForm, correction_form
 
 from .. import vocabulary
 from ..errors import DomainError
 from ..extensions import db
+from ..history import record_history
+from ..kinds import KIND_CONVERTER, Kind, get_kind
 from ..models import RecordMixin
 from ..security import RECORD_ROLES, roles_required
-from ..services import records as service
+from ..services import lifecycle
+from ..services.lifecycle import Action, AlreadyStored, Change
 from ..services.scope import get_record_in_scope
-from ..vocabulary import STATUS_LABELS, Status, neutral_label
+from ..vocabulary import STATUS_LABELS, Role, Status, neutral_label
 from . import bp
-from .kinds import KIND_CONVERTER, Kind, get_kind
 from .queries import filtered_records
 
 RECORD = f"/{KIND_CONVERTER}/<uuid:record_id>"
 
 
-def _load(kind: Kind, record_id: uuid.UUID) -> RecordMixin:
+def load_record(kind: Kind, record_id: uuid.UUID) -> RecordMixin:
     """The record if it is in the user's scope; 404 otherwise, so its existence is not confirmed."""
     record = get_record_in_scope(db.session, kind.model, record_id, current_user)
     if record is None:
@@ -36,21 +39,66 @@ def _load(kind: Kind, record_id: uuid.UUID) -> RecordMixin:
     return record
 
 
-def _render_form(kind: Kind, form: object, record: RecordMixin | None, status: int = 200) -> tuple[str, int]:
+def can_create(user: object) -> bool:
+    """Whether the user may log new records (the lifecycle's table: volunteers with an organisation)."""
+    return Action.CREATE in lifecycle.TRANSITIONS.get(user.role, {}) and user.organisation_id is not None
+
+
+def _is_correction(record: RecordMixin | None) -> bool:
+    return record is not None and current_user.role in (Role.COORDINATOR, Role.ADMIN)
+
+
+def _form_class(kind: Kind, record: RecordMixin | None) -> type[RecordForm]:
+    return correction_form(kind.form) if _is_correction(record) else kind.form
+
+
+def _render_form(kind: Kind, form: RecordForm, record: RecordMixin | None, status: int = 200) -> tuple[str, int]:
     return (
         render_template(
             "entries/form.html",
             kind=kind,
             form=form,
             record=record,
+            correcting=_is_correction(record),
             title=kind.edit_title if record else kind.new_title,
         ),
         status,
     )
 
 
-def _saved_message(submitted: bool) -> str:
+def render_detail(
+    kind: Kind, record: RecordMixin, status: int = 200, *, return_form: ReturnForm | None = None,
+    reopen_form: ReopenForm | None = None,
+) -> tuple[str, int]:
+    """The record, the actions the viewer may take and its history (also after a refused action)."""
+    actions = lifecycle.allowed_actions(db.session, current_user, record)
+    return (
+        render_template(
+            "entries/detail.html",
+            kind=kind,
+            record=record,
+            actions=actions,
+            Action=Action,
+            return_form=return_form or ReturnForm(formdata=None, version=record.version),
+            reopen_form=reopen_form or ReopenForm(formdata=None, version=record.version),
+            history=record_history(db.session, record.uuid),
+        ),
+        status,
+    )
+
+
+def _saved_message(action: Action, submitted: bool) -> str:
+    if action == Action.CORRECT:
+        return _("Correction saved. It is recorded in the entry's history as yours.")
     return _("Sent for review. Thank you.") if submitted else _("Saved as a draft.")
+
+
+def _place_error(form: RecordForm, exc: DomainError) -> None:
+    """The service's message beside the field it names, or at the top of the form."""
+    if exc.field and exc.field in form and exc.field not in ("csrf_token",):
+        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))
 
 
 @bp.get(f"/{KIND_CONVERTER}", endpoint="list")
@@ -73,127 +121,153 @@ def list_records(kind: str) -> str | tuple[str, int]:
         kind=kind_,
         filters=filters,
         pagination=pagination,
-        can_create=service.can_create(current_user),
+        can_create=can_create(current_user),
     )
 
 
 @bp.route(f"/{KIND_CONVERTER}/new", methods=["GET", "POST"])
 @roles_required(*RECORD_ROLES)
 def new(kind: str) -> Response | tuple[str, int]:
-    """Record a new entry, as a draft or sent for review."""
+    """Record a new entry, as a draft or sent for review; a resent form finds the stored entry."""
     kind_ = get_kind(kind)
-    if not service.can_create(current_user):
+    if not can_create(current_user):
         abort(403)
     form = kind_.form(user=current_user)
     if request.method == "GET":
+        form.record_uuid.data = str(uuid.uuid4())
         return _render_form(kind_, form, None)
-    return _save(
-        kind_,
-        form,
-        None,
-        lambda: service.create_record(
-            db.session, kind_.slug, current_user, form.record_data(), submit=form.wants_submit
-        ),
+    if not form.validate():
+        return _render_form(kind_, form, None, 422)
+    change = Change(
+        Action.CREATE, values=form.record_data(), submit=form.wants_submit, record_uuid=form.new_record_uuid()
     )
+    try:
+        record = lifecycle.create(db.session, current_user, kind_, change)
+        db.session.commit()
+    except AlreadyStored as exc:
+        db.session.rollback()
+        return _already_stored(kind_, form, exc.record)
+    except IntegrityError:
+        # Two copies of the form arrived at once: the other one stored the entry first.
+        db.session.rollback()
+        stored = db.session.scalar(select(kind_.model).where(kind_.model.uuid == change.record_uuid))
+        if stored is None:
+            raise
+        return _already_stored(kind_, form, stored)
+    except DomainError as exc:
+        db.session.rollback()
+        _place_error(form, exc)
+        return _render_form(kind_, form, None, exc.http_status)
+    flash(_saved_message(Action.CREATE, form.wants_submit), "success")
+    return redirect(url_for("entries.detail", kind=kind_.slug, record_id=record.uuid), 303)
+
+
+def _already_stored(kind: Kind, form: RecordForm, stored: RecordMixin) -> Response | tuple[str, int]:
+    """Lead to the entry a resent form already stored; a UUID of someone else's entry is refused."""
+    visible = get_record_in_scope(db.session, kind.model, stored.uuid, current_user)
+    if visible is not None and visible.author_id == current_user.id:
+        flash(_("This entry was already saved: here it is."), "info")
+        return redirect(url_for("entries.detail", kind=kind.slug, record_id=visible.uuid), 303)
+    form.record_uuid.data = str(uuid.uuid4())
+    form.form_errors.append(_("This form was already used. Check your entries, then send it again."))
+    return _render_form(kind, form, None, 409)
 
 
 @bp.get(RECORD)
 @roles_required(*RECORD_ROLES)
-def detail(kind: str, record_id: uuid.UUID) -> str:
-    """One record."""
+def detail(kind: str, record_id: uuid.UUID) -> tuple[str, int]:
+    """One record, the actions the viewer may take, and its history."""
     kind_ = get_kind(kind)
-    record = _load(kind_, record_id)
-    return render_template(
-        "entries/detail.html",
-        kind=kind_,
-        record=record,
-        editable=service.is_editable(record),
-        deletable=service.can_delete(record, current_user),
-    )
+    return render_detail(kind_, load_record(kind_, record_id))
 
 
 @bp.route(f"{RECORD}/edit", methods=["GET", "POST"])
 @roles_required(*RECORD_ROLES)
 def edit(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
-    """Change a draft or a record returned for changes."""
+    """Edit a draft or returned entry (its organisation), or correct a submitted one (a coordinator)."""
     kind_ = get_kind(kind)
-    record = _load(kind_, record_id)
-    if not service.is_editable(record):
-        abort(403)
+    record = load_record(kind_, record_id)
+    action = Action.CORRECT if _is_correction(record) else Action.EDIT
+    try:
+        lifecycle.check(db.session, current_user, record, Change(action))
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return render_detail(kind_, record, exc.http_status)
+    form_class = _form_class(kind_, record)
     if request.method == "GET":
-        return _render_form(kind_, kind_.form(user=current_user, obj=record), record)
-    form = kind_.form(user=current_user)
-    return _save(
-        kind_,
-        form,
-        record,
-        lambda: service.update_record(
-            db.session, record, current_user, form.record_data(), submit=form.wants_submit
-        ),
+        form = form_class(user=current_user, obj=record)
+        if action == Action.CORRECT:
+            form.version.data = record.version
+        return _render_form(kind_, form, record)
+    form = form_class(user=current_user)
+    if not form.validate():
+        return _render_form(kind_, form, record, 422)
+    change = Change(
+        action,
+        values=form.record_data(),
+        submit=form.wants_submit and action == Action.EDIT,
+        note=form.reason.data if action == Action.CORRECT else None,
+        base_version=form.version.data if action == Action.CORRECT else None,
     )
+    try:
+        lifecycle.apply(db.session, current_user, record, change)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        _place_error(form, exc)
+        return _render_form(kind_, form, load_record(kind_, record_id), exc.http_status)
+    flash(_saved_message(action, change.submit), "success")
+    return redirect(url_for("entries.detail", kind=kind_.slug, record_id=record.uuid), 303)
 
 
-def _save(
-    kind_: Kind, form: FlaskForm, record: RecordMixin | None, write: Callable[[], RecordMixin]
-) -> Response | tuple[str, int]:
-    """Validate, write in one transaction, then show the record; or the form again with 422."""
-    if form.validate():
-        try:
-            saved = write()
-        except DomainError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
+def act(kind: Kind, record: RecordMixin, change: Change, done: str, **forms: object) -> Response | tuple[str, int]:
+    """Apply one action from a button on the detail page: done -> back to the record; refused -> 4xx."""
+    try:
+        lifecycle.apply(db.session, current_user, record, change)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.http_status == 404:
+            abort(404)
+        record = load_record(kind, record.uuid)
+        if exc.field and forms:
+            for form in forms.values():
+                if exc.field in form:
+                    form[exc.field].errors = [*form[exc.field].errors, str(exc)]
         else:
-            db.session.commit()
-            flash(_saved_message(form.wants_submit), "success")
-            return redirect(url_for("entries.detail", kind=kind_.slug, record_id=saved.uuid), 303)
-    return _render_form(kind_, form, record, 422)
+            flash(str(exc), "error")
+        return render_detail(kind, record, exc.http_status, **forms)
+    flash(done, "success")
+    if change.action == Action.DELETE:
+        return redirect(url_for("entries.list", kind=kind.slug), 303)
+    return redirect(url_for("entries.detail", kind=kind.slug, record_id=record.uuid), 303)
 
 
 @bp.post(f"{RECORD}/submit")
 @roles_required(*RECORD_ROLES)
-def submit(kind: str, record_id: uuid.UUID) -> Response:
+def submit(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
     """Send a draft or returned record for review as it stands."""
     kind_ = get_kind(kind)
-    record = _load(kind_, record_id)
-    if not service.is_editable(record):
-        abort(403)
-    service.submit_record(db.session, record, current_user)
-    db.session.commit()
-    flash(_saved_message(True), "success")
-    return redirect(url_for("entries.detail", kind=kind_.slug, record_id=record.uuid), 303)
+    record = load_record(kind_, record_id)
+    return act(kind_, record, Change(Action.SUBMIT), _saved_message(Action.SUBMIT, True))
 
 
 @bp.post(f"{RECORD}/delete")
 @roles_required(*RECORD_ROLES)
-def delete(kind: str, record_id: uuid.UUID) -> Response:
-    """Delete a draft (its author only)."""
+def delete(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
+    """Delete a draft."""
     kind_ = get_kind(kind)
-    record = _load(kind_, record_id)
-    if not service.can_delete(record, current_user):
-        abort(403)
-    service.delete_record(db.session, record, current_user)
-    db.session.commit()
-    flash(_("The draft was deleted."), "success")
-    return redirect(url_for("entries.list", kind=kind_.slug), 303)
+    record = load_record(kind_, record_id)
+    return act(kind_, record, Change(Action.DELETE), _("The draft was deleted."))
 
 
 @bp.app_context_processor
 def entry_helpers() -> dict:
     """Labels for records in templates: ``record_title``, ``status_label``, ``label_of``."""
     return {
-        "record_title": record_title,
+        "record_title": lambda kind, record: get_kind(kind).title(record),
         "status_label": lambda status: _(STATUS_LABELS[Status(status)]),
         "label_of": lambda kind, code, default: _(neutral_label(kind, code, default)),
         "choice_label": lambda labels, value: _(labels[value]),
         "vocab": vocabulary,
     }
-
-
-def record_title(kind: str, record: RecordMixin) -> str:
-    """A short title for a record in lists: its type, category or kind."""
-    if kind == "activities":
-        return _(neutral_label("activity_type", record.activity_type_code, record.activity_type.label))
-    if kind == "incidents":
-        return _(neutral_label("incident_category", record.category_code, record.category.label))
-    return _("Assessment of concerns")

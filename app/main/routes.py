@@ -10,10 +10,10 @@ from werkzeug.wrappers import Response
 
 from forms.auth import LANGUAGE_NAMES
 
-from ..entries.kinds import KINDS
-from ..entries.queries import recent_records
+from ..entries.queries import recent_records, returned_records
+from ..entries.routes import can_create
+from ..kinds import KINDS
 from ..security import RECORD_ROLES
-from ..services.records import can_create
 from ..vocabulary import Role
 from . import bp
 
@@ -33,16 +33,19 @@ def template_helpers() -> dict:
 
 @bp.get("/")
 def index() -> str | Response:
-    """The user's recent entries and one large button per entry kind."""
+    """Returned entries first (volunteers), then recent entries, and one large button per kind."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    recent = []
+    recent, returned = [], []
     if current_user.role in RECORD_ROLES:
         recent = recent_records(current_user, RECENT, own=current_user.role == Role.VOLUNTEER)
+    if current_user.role == Role.VOLUNTEER:
+        returned = returned_records(current_user)
     return render_template(
         "main/index.html",
         kinds=KINDS,
         recent=recent,
+        returned=returned,
         can_create=can_create(current_user) and current_user.role in RECORD_ROLES,
     )
 

@@ -1,10 +1,10 @@
 """Every model, importable from one place."""
 
-from .audit import AuditEvent
+from .audit import AuditEvent, ReviewNote
 from .geography import Community, Country, District, Region
 from .people import Organisation, User
+from .periods import ClosedPeriod
 from .records import (
-    RECORD_MODELS,
     Activity,
     DriverAssessment,
     DriverRating,
@@ -18,10 +18,10 @@ from .records import (
 from .taxonomy import ActivityType, Driver, IncidentCategory, Recommendation, TargetGroup
 
 __all__ = [
-    "RECORD_MODELS",
     "Activity",
     "ActivityType",
     "AuditEvent",
+    "ClosedPeriod",
     "Community",
     "Country",
     "District",
@@ -34,6 +34,7 @@ __all__ = [
     "Recommendation",
     "RecordMixin",
     "Region",
+    "ReviewNote",
     "TargetGroup",
     "User",
     "activity_drivers",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -13,6 +14,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 def utcnow() -> datetime:
     """Timezone-aware now, the only clock the models use."""
     return datetime.now(UTC)
+
+
+#: Record keys are uniform in ``[0, RECORD_KEY_RANGE)`` (the cell-key method).
+RECORD_KEY_RANGE = 2**16
+
+
+def new_record_key() -> int:
+    """A fresh random record key; fixed for the record's life."""
+    return secrets.randbelow(RECORD_KEY_RANGE)
 
 
 def str_enum(enum_class: type[StrEnum], name: str) -> Enum:

@@ -27,7 +27,7 @@ from ..vocabulary import (
     Status,
     Trend,
 )
-from .base import IdMixin, TimestampMixin, str_enum
+from .base import IdMixin, TimestampMixin, new_record_key, str_enum
 from .geography import Community
 from .people import Organisation, User
 from .taxonomy import ActivityType, Driver, IncidentCategory, Recommendation, TargetGroup
@@ -67,6 +67,19 @@ class RecordMixin(IdMixin, TimestampMixin):
     #: When a coordinator last approved or returned it, and their comment.
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_comment: Mapped[str | None] = mapped_column(Text)
+    #: When it was last sent for review (the review queue is oldest first).
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Bumped by every change (``app.services.lifecycle``); an UPDATE whose version is stale
+    #: matches no row, so two coordinators acting at once cannot both succeed.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    #: Random key fixed at creation, never shown: donor figures are perturbed by the sum of the
+    #: keys of the records a cell counts (the cell-key method, shared/DISCLOSURE.md).
+    record_key: Mapped[int] = mapped_column(Integer, nullable=False, default=new_record_key)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        # The application sets the new version itself (once per change), SQLAlchemy guards it.
+        return {"version_id_col": cls.version, "version_id_generator": False}
 
     @declared_attr
     def community_id(cls) -> Mapped[int]:
@@ -104,6 +117,7 @@ class RecordMixin(IdMixin, TimestampMixin):
             Index(f"ix_{table}_community_id_date", "community_id", "date"),
             Index(f"ix_{table}_organisation_id_date", "organisation_id", "date"),
             Index(f"ix_{table}_status_date", "status", "date"),
+            Index(f"ix_{table}_status_submitted_at", "status", "submitted_at"),
         )
 
 
@@ -230,10 +244,3 @@ class DriverRating(db.Model):
     assessment: Mapped[DriverAssessment] = relationship(back_populates="ratings")
     driver: Mapped[Driver] = relationship()
 
-
-#: Record kinds by their URL segment.
-RECORD_MODELS: dict[str, type[RecordMixin]] = {
-    "activities": Activity,
-    "incidents": Incident,
-    "assessments": DriverAssessment,
-}

@@ -23,7 +23,10 @@ ROLES = (
     "admin",
 )
 #: (name, method, path template); {kind} and {id} are filled in.
-ALL_ROUTES = ("list", "new_form", "new_post", "detail", "edit_form", "edit_post", "submit", "delete")
+ALL_ROUTES = (
+    "list", "new_form", "new_post", "detail", "edit_form", "edit_post", "submit", "delete",
+    "approve", "return", "reopen",
+)  # fmt: skip
 ROUTES = (
     ("list", "GET", "/{kind}"),
     ("new_form", "GET", "/{kind}/new"),
@@ -33,32 +36,41 @@ ROUTES = (
     ("edit_post", "POST", "/{kind}/{id}/edit"),
     ("submit", "POST", "/{kind}/{id}/submit"),
     ("delete", "POST", "/{kind}/{id}/delete"),
+    ("approve", "POST", "/{kind}/{id}/approve"),
+    ("return", "POST", "/{kind}/{id}/return"),
+    ("reopen", "POST", "/{kind}/{id}/reopen"),
 )
-#: Expected status by role, route. The record is a draft by "volunteer" in KG-O-KSU.
+#: Expected status by role, route. The record is a draft by "volunteer" in KG-O-KSU: nobody
+#: reviews a draft, and a coordinator neither edits nor submits someone else's draft.
 EXPECTED = {
     "anonymous": dict.fromkeys(ALL_ROUTES, 302),
     "volunteer": {
         "list": 200, "new_form": 200, "new_post": 303, "detail": 200,
         "edit_form": 200, "edit_post": 303, "submit": 303, "delete": 303,
+        "approve": 403, "return": 403, "reopen": 403,
     },
     # another organisation, another district: its own community picker refuses KG-O-KSU
     "other_volunteer": {
         "list": 200, "new_form": 200, "new_post": 422, "detail": 404,
         "edit_form": 404, "edit_post": 404, "submit": 404, "delete": 404,
+        "approve": 404, "return": 404, "reopen": 404,
     },
-    # records need an organisation: coordinators review and edit, they do not create
+    # records need an organisation: coordinators review and correct, they do not create
     "coordinator_in": {
         "list": 200, "new_form": 403, "new_post": 403, "detail": 200,
-        "edit_form": 200, "edit_post": 303, "submit": 303, "delete": 403,
+        "edit_form": 403, "edit_post": 403, "submit": 403, "delete": 403,
+        "approve": 403, "return": 403, "reopen": 403,
     },
     "coordinator_out": {
         "list": 200, "new_form": 403, "new_post": 403, "detail": 404,
         "edit_form": 404, "edit_post": 404, "submit": 404, "delete": 404,
+        "approve": 404, "return": 404, "reopen": 404,
     },
     "donor": dict.fromkeys(ALL_ROUTES, 403),
     "admin": {
         "list": 200, "new_form": 403, "new_post": 403, "detail": 200,
-        "edit_form": 200, "edit_post": 303, "submit": 303, "delete": 403,
+        "edit_form": 403, "edit_post": 403, "submit": 403, "delete": 403,
+        "approve": 403, "return": 403, "reopen": 403,
     },
 }  # fmt: skip
 DATA = {

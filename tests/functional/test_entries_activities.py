@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, timedelta
 
 import pytest
@@ -40,10 +42,14 @@ def test_valid_activity_stored_exactly(signed_in, volunteer, home_community, db)
     assert activity.partners == "District youth centre"
     assert activity.outcome.startswith("Young people and two imams")
     assert activity.follow_up == "Next meeting in the school hall."
-    assert audit_actions(db)[-2:] == ["create", "submit"]
+    assert audit_actions(db)[-1] == "create"
+    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event.details["status"] == [None, "submitted"] and activity.version == 1
+    assert event.details["changes"]["f_18_29"] == [None, 12]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "create"))
     assert event.object_uuid == activity.uuid and event.object_type == "activity"
-    assert "imams" not in str(event.details) and "Young" not in str(event.details)
+    assert "two imams" not in str(event.details) and "Young" not in str(event.details)
+    assert event.details["changes"]["outcome"] == "changed"
 
 
 def test_save_as_draft(signed_in, home_community, db):
@@ -129,7 +135,8 @@ def test_edit_a_draft_then_submit(signed_in, volunteer, make, db):
     db.session.commit()
     page = signed_in.get(f"/activities/{activity.uuid}/edit")
     assert page.status_code == 200
-    assert 'value="youth" checked' in page.get_data(as_text=True) or "checked" in page.get_data(as_text=True)
+    assert re.search(r'<input checked id="target_groups-\d+" name="target_groups" type="checkbox" value="youth">',
+                     page.get_data(as_text=True))
     data = entry_data.activity(activity.community_id, target_groups=["women"], outcome="Changed.")
     response = signed_in.post(f"/activities/{activity.uuid}/edit", data=data)
     assert response.status_code == 303
@@ -137,8 +144,12 @@ def test_edit_a_draft_then_submit(signed_in, volunteer, make, db):
     assert [g.code for g in stored.target_groups] == ["women"]
     assert stored.outcome == "Changed."
     assert stored.status == Status.SUBMITTED
-    update = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "update"))
-    assert "target_groups" in update.details["changed"] and "outcome" in update.details["changed"]
+    (event,) = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "submit")).all()
+    assert event.details["status"] == ["draft", "submitted"]
+    assert event.details["changes"]["target_groups"] == [["youth"], ["women"]]
+    assert event.details["changes"]["outcome"] == "changed"  # free text: never its words
+    assert "Changed." not in str(event.details)
+    assert event.details["version"] == 2 == stored.version
 
 
 def test_invalid_edit_changes_nothing(signed_in, volunteer, make, db):

@@ -1,0 +1,441 @@
+"""The one way a record changes: pages, review, the command line and the JSON sync all call :func:`apply`.
+
+:func:`apply` checks the action against :data:`TRANSITIONS` (which role may take which action
+from which status), the actor's scope, the four-eyes rule, the community's district and closed
+months; it applies the values, bumps the record's ``version`` once, and writes one audit event
+with a field-level diff (coded and numeric fields with their values, free text only as
+"changed"). It flushes and never commits: the caller commits once per request.
+
+The ``version`` column is SQLAlchemy's ``version_id_col``: the UPDATE says ``WHERE version = <the
+version read>``, so when two coordinators act on one record at once the second matches no row and
+gets :class:`~app.errors.Conflict`, whatever the database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_babel import gettext as _
+from sqlalchemy import Text, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..errors import Conflict, DomainError, NotAllowed
+from ..kinds import Kind, kind_of
+from ..models import (
+    Community,
+    Driver,
+    DriverAssessment,
+    DriverRating,
+    Organisation,
+    Recommendation,
+    RecordMixin,
+    ReviewNote,
+    TargetGroup,
+    User,
+)
+from ..models.base import utcnow
+from ..vocabulary import Role, Status, Trend
+from .audit import log_event
+from .periods import closed_month_of
+from .scope import record_scope
+
+
+class Action(StrEnum):
+    """What can happen to a record; the value is the audit log's action name."""
+
+    CREATE = "create"
+    EDIT = "update"
+    SUBMIT = "submit"
+    DELETE = "delete"
+    APPROVE = "approve"
+    RETURN = "return"
+    REOPEN = "reopen"
+    CORRECT = "correct"
+
+
+#: Marks a deleted record in the table (it has no status afterwards).
+DELETED = None
+_AUTHOR: dict[Action, dict[Status | None, Status | None]] = {
+    Action.CREATE: {None: Status.DRAFT},
+    Action.EDIT: {Status.DRAFT: Status.DRAFT, Status.RETURNED: Status.RETURNED},
+    Action.SUBMIT: {Status.DRAFT: Status.SUBMITTED, Status.RETURNED: Status.SUBMITTED},
+    Action.DELETE: {Status.DRAFT: DELETED},
+}
+_REVIEWER: dict[Action, dict[Status | None, Status | None]] = {
+    Action.APPROVE: {Status.SUBMITTED: Status.APPROVED},
+    Action.RETURN: {Status.SUBMITTED: Status.RETURNED},
+    Action.REOPEN: {Status.APPROVED: Status.RETURNED},
+    Action.CORRECT: {Status.SUBMITTED: Status.SUBMITTED},
+}
+#: Role -> action -> {status before: status after}. Anything not here is refused.
+TRANSITIONS: dict[Role, dict[Action, dict[Status | None, Status | None]]] = {
+    Role.VOLUNTEER: _AUTHOR,
+    Role.COORDINATOR: _REVIEWER,
+    Role.ADMIN: _REVIEWER,
+    Role.DONOR: {},
+}
+#: Actions that need words from the actor (a comment or a reason), and the field they come in.
+NOTE_FIELDS: dict[Action, str] = {Action.RETURN: "comment", Action.REOPEN: "reason", Action.CORRECT: "reason"}
+#: Actions that change the record's content (values from a form).
+CONTENT_ACTIONS = frozenset({Action.CREATE, Action.EDIT, Action.CORRECT})
+#: Code lists: record attribute -> taxonomy model.
+_CODE_LISTS = {"target_groups": TargetGroup, "drivers": Driver, "recommendations": Recommendation}
+
+
+class OutOfScope(DomainError):
+    """The record is outside the actor's scope; web doors answer 404 so its existence is not confirmed."""
+
+    http_status = 404
+
+    def __init__(self) -> None:
+        super().__init__(_("There is nothing at this address, or it is outside your area."), code="not_found")
+
+
+class AlreadyStored(Conflict):
+    """A new record arrived with the UUID of one already stored (a double tap, a resent form)."""
+
+    def __init__(self, record: RecordMixin) -> None:
+        super().__init__(_("This entry was already saved."), code="already_stored")
+        self.record = record
+
+
+@dataclass
+class Change:
+    """What a caller asks for: an action, and for content actions the validated values."""
+
+    action: Action
+    #: ``form.record_data()`` for create, edit and correct.
+    values: dict | None = None
+    #: Create or edit, then send for review in the same step.
+    submit: bool = False
+    #: The return comment or the reopen / correction reason.
+    note: str | None = None
+    #: The version the actor saw; a different current version is a conflict.
+    base_version: int | None = None
+    #: For create: the UUID the form or the tablet made.
+    record_uuid: uuid.UUID | None = None
+    #: Which door: ``web``, ``review``, ``cli``, ``api``.
+    via: str = "web"
+
+
+# -- The checks ------------------------------------------------------------------------------------
+
+
+def _in_scope(session: Session, actor: User, record: RecordMixin) -> bool:
+    model = type(record)
+    return session.scalar(select(model.id).where(model.id == record.id, record_scope(model, actor))) is not None
+
+
+def _steps(change: Change) -> list[Action]:
+    """The table lookups a change needs: create or edit then submit, when asked to send."""
+    if change.submit and change.action in (Action.CREATE, Action.EDIT):
+        return [change.action, Action.SUBMIT]
+    return [change.action]
+
+
+def _target_status(actor: User, record: RecordMixin | None, change: Change) -> Status | None:
+    """The status after the change, or :class:`NotAllowed` when the table has no such move."""
+    status = record.status if record is not None else None
+    table = TRANSITIONS.get(actor.role, {})
+    for step in _steps(change):
+        moves = table.get(step, {})
+        if status not in moves:
+            raise NotAllowed(_not_allowed_message(step, status), code=f"{step.value}_not_allowed")
+        status = moves[status]
+    return status
+
+
+def _not_allowed_message(action: Action, status: Status | None) -> str:
+    if action == Action.APPROVE and status is not None and status != Status.SUBMITTED:
+        return _("Only an entry sent for review can be approved.")
+    if action == Action.RETURN and status is not None and status != Status.SUBMITTED:
+        return _("Only an entry sent for review can be returned.")
+    if action == Action.REOPEN and status is not None and status != Status.APPROVED:
+        return _("Only an approved entry can be reopened.")
+    if action in (Action.EDIT, Action.SUBMIT) and status in (Status.SUBMITTED, Status.APPROVED):
+        return _("This entry is under review and can no longer be changed.")
+    if action == Action.DELETE:
+        return _("Only the author can delete an entry, and only while it is a draft.")
+    return _("Your account cannot do this with this entry.")
+
+
+def check(session: Session, actor: User, record: RecordMixin | None, change: Change) -> Status | None:
+    """Every rule but the values: role and status, scope, organisation, four eyes, closed months.
+
+    Returns the status the record will have; raises a :class:`DomainError` subclass.
+    """
+    if not actor.is_authenticated or not actor.is_active:
+        raise NotAllowed(_("Your account cannot do this with this entry."))
+    if record is not None and not _in_scope(session, actor, record):
+        raise OutOfScope()
+    target = _target_status(actor, record, change)
+    if actor.role == Role.VOLUNTEER:
+        if actor.organisation_id is None or (
+            record is not None and record.organisation_id != actor.organisation_id
+        ):
+            raise NotAllowed(_("Only members of the entry's organisation can change it."))
+        if change.action == Action.DELETE and record is not None and record.author_id != actor.id:
+            raise NotAllowed(_("Only the author can delete an entry, and only while it is a draft."))
+    if change.action == Action.APPROVE and record is not None and record.author_id == actor.id:
+        raise NotAllowed(_("You entered this yourself: another coordinator approves it."), code="four_eyes")
+    if change.base_version is not None and record is not None and change.base_version != record.version:
+        raise _stale()
+    if record is not None and change.action != Action.DELETE:
+        _check_open_month(session, record.community_id, record.date)
+    return target
+
+
+def _stale() -> Conflict:
+    return Conflict(
+        _("Someone changed this entry while you were looking at it. Open it again to see the changes."),
+        code="stale",
+    )
+
+
+def _check_open_month(session: Session, community_id: int, day: date) -> None:
+    closed = closed_month_of(session, community_id, day)
+    if closed is not None:
+        raise Conflict(
+            _(
+                "%(month)s is closed for reporting in this area: its entries can no longer change. "
+                "An administrator can reopen it.",
+                month=closed,
+            ),
+            field="date",
+            code="period_closed",
+        )
+
+
+def _check_values(session: Session, organisation_id: int, values: dict) -> None:
+    """The rules on content the services own: the community's district, closed months."""
+    organisation_district = session.scalar(
+        select(Organisation.district_id).where(Organisation.id == organisation_id)
+    )
+    community_district = session.scalar(
+        select(Community.district_id).where(Community.id == values["community_id"])
+    )
+    if community_district is None or community_district != organisation_district:
+        raise DomainError(
+            _("Choose a community in your area."), field="community", code="community_outside_district"
+        )
+    _check_open_month(session, values["community_id"], values["date"])
+
+
+def _check_note(change: Change) -> str | None:
+    field = NOTE_FIELDS.get(change.action)
+    if field is None:
+        return None
+    note = (change.note or "").strip()
+    if not note:
+        if change.action == Action.RETURN:
+            message = _("Say what needs to change: the comment goes to the volunteer.")
+        else:
+            message = _("Give the reason: it is kept in the entry's history.")
+        raise DomainError(message, field=field, code="note_required")
+    return note
+
+
+def allowed_actions(session: Session, actor: User, record: RecordMixin) -> list[Action]:
+    """The actions the actor may take on the record now (what the detail page offers)."""
+    allowed = []
+    for action in Action:
+        if action == Action.CREATE:
+            continue
+        try:
+            check(session, actor, record, Change(action))
+        except DomainError:
+            continue
+        allowed.append(action)
+    return allowed
+
+
+# -- Values and the diff --------------------------------------------------------------------------
+
+
+def _is_text(model: type[RecordMixin], key: str) -> bool:
+    column = model.__table__.columns.get(key)
+    return column is not None and isinstance(column.type, Text)
+
+
+def _comparable(session: Session, key: str, value: object) -> object:
+    """A value as the audit log keeps it: codes, numbers, ISO dates."""
+    if key == "community_id":
+        return session.scalar(select(Community.code).where(Community.id == value))
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def _snapshot(session: Session, record: RecordMixin, keys: list[str]) -> dict:
+    values: dict = {}
+    for key in keys:
+        if key in _CODE_LISTS:
+            values[key] = sorted(row.code for row in getattr(record, key))
+        elif key == "ratings":
+            for r in record.ratings:
+                values[f"rating:{r.driver_code}"] = [r.rating, r.trend.value]
+        else:
+            values[key] = _comparable(session, key, getattr(record, key))
+    return values
+
+
+def _wanted(session: Session, values: dict) -> dict:
+    wanted: dict = {}
+    for key, value in values.items():
+        if key in _CODE_LISTS:
+            wanted[key] = sorted(set(value))
+        elif key == "ratings":
+            for code, (rating, trend) in value.items():
+                wanted[f"rating:{code}"] = [rating, str(getattr(trend, "value", trend))]
+        else:
+            wanted[key] = _comparable(session, key, value)
+    return wanted
+
+
+def _diff(model: type[RecordMixin], before: dict, after: dict) -> dict:
+    """``{field: [from, to]}``, or ``"changed"`` for free text (the log never holds community text)."""
+    changes: dict = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        changes[key] = "changed" if _is_text(model, key) else [old, new]
+    return changes
+
+
+def _apply_values(session: Session, record: RecordMixin, values: dict) -> None:
+    """Copy validated values onto the record; codes become taxonomy rows."""
+    for key, value in values.items():
+        if key in _CODE_LISTS:
+            model = _CODE_LISTS[key]
+            rows = list(session.scalars(select(model).where(model.code.in_(value))))
+            if len(rows) != len(set(value)):
+                raise DomainError(_("Choose only from the options shown."), field=key, code="unknown_code")
+            setattr(record, key, rows)
+        elif key == "ratings":
+            _apply_ratings(record, value)
+        else:
+            setattr(record, key, value)
+
+
+def _apply_ratings(record: DriverAssessment, ratings: dict[str, tuple[int, str]]) -> None:
+    existing = {r.driver_code: r for r in record.ratings}
+    for code, (rating, trend) in ratings.items():
+        row = existing.get(code)
+        if row is None:
+            record.ratings.append(DriverRating(driver_code=code, rating=rating, trend=Trend(trend)))
+        else:
+            row.rating = rating
+            row.trend = Trend(trend)
+    for code, row in existing.items():
+        if code not in ratings:
+            record.ratings.remove(row)
+
+
+# -- Applying a change -----------------------------------------------------------------------------
+
+
+def create(session: Session, actor: User, kind: Kind, change: Change) -> RecordMixin:
+    """A new record of ``kind`` for the actor's organisation, as a draft or sent for review."""
+    if change.record_uuid is not None:
+        existing = session.scalar(select(kind.model).where(kind.model.uuid == change.record_uuid))
+        if existing is not None:
+            raise AlreadyStored(existing)
+    target = check(session, actor, None, change)
+    values = change.values or {}
+    _check_values(session, actor.organisation_id, values)
+    record = kind.model(organisation_id=actor.organisation_id, author_id=actor.id, status=target, version=1)
+    if change.record_uuid is not None:
+        record.uuid = change.record_uuid
+    session.add(record)
+    _apply_values(session, record, values)
+    if target == Status.SUBMITTED:
+        record.submitted_at = utcnow()
+    session.flush()
+    after = _snapshot(session, record, list(values))
+    _audit(session, actor, kind, record, change, None, _diff(kind.model, {}, after))
+    return record
+
+
+def apply(session: Session, actor: User, record: RecordMixin, change: Change) -> RecordMixin | None:
+    """Change an existing record (edit, submit, review, correct, delete); None once deleted."""
+    kind = kind_of(record)
+    before_status = record.status
+    target = check(session, actor, record, change)
+    note = _check_note(change)
+    changes: dict = {}
+    if change.action in CONTENT_ACTIONS:
+        values = change.values or {}
+        _check_values(session, record.organisation_id, values)
+        before = _snapshot(session, record, list(values))
+        _apply_values(session, record, values)
+        changes = _diff(kind.model, before, _wanted(session, values))
+    if change.action == Action.DELETE:
+        _audit(session, actor, kind, record, change, before_status, {}, deleted=True)
+        session.delete(record)
+        _flush(session)
+        return None
+    record.status = target
+    record.version = record.version + 1
+    _review_stamps(record, actor, change.action, before_status, note)
+    _flush(session)
+    _audit(session, actor, kind, record, change, before_status, changes, note=note)
+    return record
+
+
+def _review_stamps(
+    record: RecordMixin, actor: User, action: Action, before: Status | None, note: str | None
+) -> None:
+    """When it was sent and reviewed, by whom, and the comment the volunteer reads."""
+    now = utcnow()
+    if record.status == Status.SUBMITTED and before != Status.SUBMITTED:
+        record.submitted_at = now
+        record.review_comment = None
+    if action in (Action.APPROVE, Action.RETURN, Action.REOPEN):
+        record.reviewed_at = now
+        record.reviewed_by_id = actor.id
+        record.review_comment = note
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise _stale() from None
+
+
+def _audit(
+    session: Session,
+    actor: User,
+    kind: Kind,
+    record: RecordMixin,
+    change: Change,
+    before_status: Status | None,
+    changes: dict,
+    *,
+    note: str | None = None,
+    deleted: bool = False,
+) -> None:
+    """One audit event per change; a submit in the same step names the event ``submit``."""
+    action = change.action
+    if change.submit and action == Action.EDIT:
+        action = Action.SUBMIT
+    details: dict = {"version": record.version, "via": change.via}
+    after_status = None if deleted else record.status
+    if before_status != after_status:
+        details["status"] = [
+            before_status.value if before_status else None,
+            after_status.value if after_status else None,
+        ]
+    if changes:
+        details["changes"] = changes
+    event = log_event(session, action.value, kind.object_type, user=actor, object_uuid=record.uuid, **details)
+    if note:
+        session.flush()
+        session.add(ReviewNote(audit_event_id=event.id, text=note))
