@@ -23,6 +23,7 @@ from ..models import RecordMixin
 from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, AlreadyStored, Change
+from ..services.periods import closed_month_of
 from ..services.scope import get_record_in_scope
 from ..vocabulary import STATUS_LABELS, Role, Status, neutral_label
 from . import bp
@@ -82,6 +83,7 @@ def render_detail(
             return_form=return_form or ReturnForm(formdata=None, version=record.version),
             reopen_form=reopen_form or ReopenForm(formdata=None, version=record.version),
             history=record_history(db.session, record.uuid),
+            closed_month=closed_month_of(db.session, record.community_id, record.date),
         ),
         status,
     )
@@ -230,11 +232,10 @@ def act(kind: Kind, record: RecordMixin, change: Change, done: str, **forms: obj
         if exc.http_status == 404:
             abort(404)
         record = load_record(kind, record.uuid)
-        if exc.field and forms:
-            for form in forms.values():
-                if exc.field in form:
-                    form[exc.field].errors = [*form[exc.field].errors, str(exc)]
-        else:
+        beside = [form for form in forms.values() if exc.field and exc.field in form]
+        for form in beside:
+            form[exc.field].errors = [*form[exc.field].errors, str(exc)]
+        if not beside:
             flash(str(exc), "error")
         return render_detail(kind, record, exc.http_status, **forms)
     flash(done, "success")

@@ -17,11 +17,11 @@ from ..entries.routes import act, load_record, render_detail
 from ..errors import DomainError
 from ..extensions import db
 from ..kinds import KIND_CONVERTER, KINDS, get_kind
-from ..models import Organisation
+from ..models import Community, Organisation
 from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, Change
-from ..services.scope import get_record_in_scope
+from ..services.scope import community_ids_in_scope, get_record_in_scope
 from ..vocabulary import Role
 from . import bp
 from .queue import review_queue
@@ -31,11 +31,17 @@ REVIEWERS = (Role.COORDINATOR, Role.ADMIN)
 
 
 def _queue_filters() -> QueueFilterForm:
-    page = review_queue(db.session, current_user, per_page=1)
+    """Kinds, and the organisations whose district lies in the reviewer's scope."""
+    districts = select(Community.district_id).where(Community.id.in_(community_ids_in_scope(current_user)))
+    organisations = db.session.execute(
+        select(Organisation.code, Organisation.name)
+        .where(Organisation.district_id.in_(districts))
+        .order_by(Organisation.name)
+    ).all()
     return QueueFilterForm(
         request.args,
         kinds=[(slug, str(kind.plural)) for slug, kind in KINDS.items()],
-        organisations=[(code, name) for code, name, _n in page.per_organisation],
+        organisations=[(code, name) for code, name in organisations],
     )
 
 

@@ -26,8 +26,9 @@ def month_start(day: date) -> date:
 
 
 def month_label(month: date) -> str:
-    """``November 2026`` in the user's language."""
-    return format_date(month, "LLLL y")
+    """``November 2026`` in the user's language (the stand-alone month name, capitalised)."""
+    label = format_date(month, "LLLL y")
+    return label[:1].upper() + label[1:]
 
 
 def _community_area(session: Session, community_id: int) -> tuple[int, int] | None:
