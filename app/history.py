@@ -147,7 +147,12 @@ def _value(key: str, value: object, communities: dict[str, str]) -> str:
 def change_lines(session: Session, event: AuditEvent) -> list[ChangeLine]:
     """The fields an audit event changed, labelled, in the reader's language."""
     changes = (event.details or {}).get("changes") or {}
-    codes = {str(v) for key, pair in changes.items() if key == "community_id" and isinstance(pair, list) for v in pair}
+    codes = {
+        str(v)
+        for key, pair in changes.items()
+        if key == "community_id" and isinstance(pair, list)
+        for v in pair
+    }
     communities = (
         dict(session.execute(select(Community.code, Community.name).where(Community.code.in_(codes))).all())
         if codes

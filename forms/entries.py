@@ -9,13 +9,21 @@ what); its :class:`~app.errors.DomainError` names the field its message goes bes
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-import uuid
-
-from wtforms import DateField, Form, FormField, HiddenField, RadioField, SelectChoice, SelectField, SubmitField
+from wtforms import (
+    DateField,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SubmitField,
+)
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app.extensions import db

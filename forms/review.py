@@ -101,9 +101,18 @@ class QueueFilterForm(BaseForm):
     kind = SelectField(_l("Kind of entry"), validators=[Optional()])
     organisation = SelectField(_l("Organisation"), validators=[Optional()])
 
-    def __init__(self, *args: object, kinds: list[tuple[str, str]], organisations: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        kinds: list[tuple[str, str]],
+        organisations: list[tuple[str, str]],
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = [SelectChoice("", _("All")), *(SelectChoice(slug, label) for slug, label in kinds)]
+        self.kind.choices = [
+            SelectChoice("", _("All")),
+            *(SelectChoice(slug, label) for slug, label in kinds),
+        ]
         self.organisation.choices = [
             SelectChoice("", _("All")),
             *(SelectChoice(code, name) for code, name in organisations),
@@ -141,6 +150,7 @@ class ReopenPeriodForm(BaseForm):
     """An administrator reopens a closed month."""
 
     reason = SafeTextAreaField(
-        _l("Why it is reopened"), description=_l("Kept in the audit log. No names, phone numbers or ID numbers.")
+        _l("Why it is reopened"),
+        description=_l("Kept in the audit log. No names, phone numbers or ID numbers."),
     )
     period = HiddenField()

@@ -53,7 +53,9 @@ def _form_class(kind: Kind, record: RecordMixin | None) -> type[RecordForm]:
     return correction_form(kind.form) if _is_correction(record) else kind.form
 
 
-def _render_form(kind: Kind, form: RecordForm, record: RecordMixin | None, status: int = 200) -> tuple[str, int]:
+def _render_form(
+    kind: Kind, form: RecordForm, record: RecordMixin | None, status: int = 200
+) -> tuple[str, int]:
     return (
         render_template(
             "entries/form.html",
@@ -68,7 +70,11 @@ def _render_form(kind: Kind, form: RecordForm, record: RecordMixin | None, statu
 
 
 def render_detail(
-    kind: Kind, record: RecordMixin, status: int = 200, *, return_form: ReturnForm | None = None,
+    kind: Kind,
+    record: RecordMixin,
+    status: int = 200,
+    *,
+    return_form: ReturnForm | None = None,
     reopen_form: ReopenForm | None = None,
 ) -> tuple[str, int]:
     """The record, the actions the viewer may take and its history (also after a refused action)."""
@@ -222,7 +228,9 @@ def edit(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
     return redirect(url_for("entries.detail", kind=kind_.slug, record_id=record.uuid), 303)
 
 
-def act(kind: Kind, record: RecordMixin, change: Change, done: str, **forms: object) -> Response | tuple[str, int]:
+def act(
+    kind: Kind, record: RecordMixin, change: Change, done: str, **forms: object
+) -> Response | tuple[str, int]:
     """Apply one action from a button on the detail page: done -> back to the record; refused -> 4xx."""
     try:
         lifecycle.apply(db.session, current_user, record, change)

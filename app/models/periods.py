@@ -20,9 +20,7 @@ class ClosedPeriod(IdMixin, db.Model):
     """
 
     __tablename__ = "closed_periods"
-    __table_args__ = (
-        Index("ix_closed_periods_month_country_id", "month", "country_id"),
-    )
+    __table_args__ = (Index("ix_closed_periods_month_country_id", "month", "country_id"),)
 
     #: The first day of the closed month.
     month: Mapped[date] = mapped_column(Date, nullable=False)

@@ -243,4 +243,3 @@ class DriverRating(db.Model):
 
     assessment: Mapped[DriverAssessment] = relationship(back_populates="ratings")
     driver: Mapped[Driver] = relationship()
-

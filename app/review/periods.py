@@ -26,13 +26,17 @@ def _area_choices() -> list[tuple[str, str]]:
     choices = []
     for country, region in periods.areas_for(db.session, current_user):
         if region is None:
-            choices.append((f"country:{country.id}", _("%(country)s (whole country)", country=_(country.name))))
+            choices.append(
+                (f"country:{country.id}", _("%(country)s (whole country)", country=_(country.name)))
+            )
         else:
             choices.append((f"region:{region.id}", f"{region.name} ({_(country.name)})"))
     return choices
 
 
-def _page(form: ClosePeriodForm, status: int = 200, reopen_form: ReopenPeriodForm | None = None) -> tuple[str, int]:
+def _page(
+    form: ClosePeriodForm, status: int = 200, reopen_form: ReopenPeriodForm | None = None
+) -> tuple[str, int]:
     return (
         render_template(
             "review/periods.html",
@@ -69,7 +73,10 @@ def close_period() -> Response | tuple[str, int]:
         target.errors = [*target.errors, str(exc)]
         return _page(form, exc.http_status)
     flash(
-        _("%(month)s is closed: its entries can no longer change.", month=periods.month_label(form.month_date())),
+        _(
+            "%(month)s is closed: its entries can no longer change.",
+            month=periods.month_label(form.month_date()),
+        ),
         "success",
     )
     return redirect(url_for(".periods_page"), 303)

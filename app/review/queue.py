@@ -40,7 +40,7 @@ class QueuePage:
         return self.page + 1
 
 
-def _waiting(user: User, kind_slug: str | None, organisation_id: int | None):  # noqa: ANN202
+def _waiting(user: User, kind_slug: str | None, organisation_id: int | None):
     """``(kind, id, submitted_at, organisation_id)`` of every submitted record in scope."""
     parts = []
     for slug, kind in KINDS.items():

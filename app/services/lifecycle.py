@@ -127,7 +127,9 @@ class Change:
 
 def _in_scope(session: Session, actor: User, record: RecordMixin) -> bool:
     model = type(record)
-    return session.scalar(select(model.id).where(model.id == record.id, record_scope(model, actor))) is not None
+    return (
+        session.scalar(select(model.id).where(model.id == record.id, record_scope(model, actor))) is not None
+    )
 
 
 def _steps(change: Change) -> list[Action]:

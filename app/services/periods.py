@@ -60,7 +60,7 @@ def closed_month_of(session: Session, community_id: int, day: date) -> str | Non
 
 
 def areas_for(session: Session, user: User) -> list[tuple[Country, Region | None]]:
-    """The areas a user may close: a coordinator's assigned area (a country's regions too), or any for an admin."""
+    """The areas a user may close: a coordinator's own (a country and its regions), any for an admin."""
     if user.role == Role.ADMIN:
         countries = list(session.scalars(select(Country).order_by(Country.name)))
     elif user.role == Role.COORDINATOR and user.scope_region is not None:
@@ -137,7 +137,11 @@ def close_month(
         raise DomainError(_("A month can be closed once it has begun."), field="month", code="future_month")
     if closed_period_covering(session, month, country.id, region.id if region else None) is not None:
         raise Conflict(
-            _("%(month)s is already closed for %(area)s.", month=month_label(month), area=_area_label(country, region)),
+            _(
+                "%(month)s is already closed for %(area)s.",
+                month=month_label(month),
+                area=_area_label(country, region),
+            ),
             field="month",
             code="already_closed",
         )
@@ -145,8 +149,10 @@ def close_month(
     if waiting:
         raise Conflict(
             ngettext(
-                "%(num)d entry of %(month)s in %(area)s still waits for review: approve or return it first.",
-                "%(num)d entries of %(month)s in %(area)s still wait for review: approve or return them first.",
+                "%(num)d entry of %(month)s in %(area)s still waits for review: "
+                "approve or return it first.",
+                "%(num)d entries of %(month)s in %(area)s still wait for review: "
+                "approve or return them first.",
                 waiting,
                 month=month_label(month),
                 area=_area_label(country, region),
@@ -154,7 +160,9 @@ def close_month(
             field="month",
             code="waiting_for_review",
         )
-    period = ClosedPeriod(month=month, country_id=country.id, region_id=region.id if region else None, closed_by_id=actor.id)
+    period = ClosedPeriod(
+        month=month, country_id=country.id, region_id=region.id if region else None, closed_by_id=actor.id
+    )
     session.add(period)
     session.flush()
     log_event(
@@ -188,7 +196,9 @@ def reopen_month(session: Session, actor: User, period: ClosedPeriod, reason: st
         raise NotAllowed(_("Only an administrator can reopen a closed month."))
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("Give the reason: it is kept in the audit log."), field="reason", code="note_required")
+        raise DomainError(
+            _("Give the reason: it is kept in the audit log."), field="reason", code="note_required"
+        )
     event = log_event(
         session,
         "reopen",

@@ -30,6 +30,7 @@ from ..models import (
     activity_target_groups,
     incident_drivers,
 )
+from ..models.base import RECORD_KEY_RANGE
 from ..vocabulary import (
     COUNT_CELLS,
     DRIVERS,
@@ -204,6 +205,9 @@ def _record_base(rng: random.Random, org: _Org, day: date, today: date) -> dict:
         "uuid": uuid.uuid4(),
         "date": day,
         "status": status,
+        "version": 1,
+        "record_key": rng.randrange(RECORD_KEY_RANGE),
+        "submitted_at": created if status != Status.DRAFT else None,
         "community_id": rng.choice(org.community_ids),
         "organisation_id": org.id,
         "author_id": org.author_id,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import date, timedelta
 
 import pytest
@@ -135,8 +134,10 @@ def test_edit_a_draft_then_submit(signed_in, volunteer, make, db):
     db.session.commit()
     page = signed_in.get(f"/activities/{activity.uuid}/edit")
     assert page.status_code == 200
-    assert re.search(r'<input checked id="target_groups-\d+" name="target_groups" type="checkbox" value="youth">',
-                     page.get_data(as_text=True))
+    assert re.search(
+        r'<input checked id="target_groups-\d+" name="target_groups" type="checkbox" value="youth">',
+        page.get_data(as_text=True),
+    )
     data = entry_data.activity(activity.community_id, target_groups=["women"], outcome="Changed.")
     response = signed_in.post(f"/activities/{activity.uuid}/edit", data=data)
     assert response.status_code == 303

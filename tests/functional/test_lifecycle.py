@@ -110,8 +110,15 @@ def test_transition(db, make, people, actor, status, action):
 def test_create_as_draft_or_submitted(db, make, people):
     author = people["author"]
     community = make.community("KG-O-KSU-02")
-    values = {"date": date.today(), "community_id": community.id, "activity_type_code": "dialogue", "f_u18": 4}
-    draft = lifecycle.create(db.session, author, KINDS["activities"], Change(Action.CREATE, values=dict(values)))
+    values = {
+        "date": date.today(),
+        "community_id": community.id,
+        "activity_type_code": "dialogue",
+        "f_u18": 4,
+    }
+    draft = lifecycle.create(
+        db.session, author, KINDS["activities"], Change(Action.CREATE, values=dict(values))
+    )
     sent = lifecycle.create(
         db.session, author, KINDS["activities"], Change(Action.CREATE, values=dict(values), submit=True)
     )
@@ -138,9 +145,11 @@ def test_no_one_approves_what_they_entered(db, make, people):
     author = people["author"]
     record = make.activity(author, status=Status.SUBMITTED)
     db.session.commit()
-    author.role, author.organisation_id, author.scope_region_id = "coordinator", None, people[
-        "coordinator_in"
-    ].scope_region_id
+    author.role, author.organisation_id, author.scope_region_id = (
+        "coordinator",
+        None,
+        people["coordinator_in"].scope_region_id,
+    )
     db.session.commit()
     with pytest.raises(NotAllowed) as raised:
         lifecycle.apply(db.session, author, record, Change(Action.APPROVE))
@@ -163,7 +172,9 @@ def test_return_needs_a_comment_and_reopen_a_reason(db, make, people):
             db.session.rollback()
     assert db.session.get(Activity, submitted.id).status == Status.SUBMITTED
     assert db.session.get(Activity, approved.id).status == Status.APPROVED
-    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.object_type == "activity")) == 0
+    assert (
+        db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.object_type == "activity")) == 0
+    )
 
 
 def test_returned_comment_reaches_the_record_and_resubmission_clears_it(db, make, people):

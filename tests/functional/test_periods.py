@@ -39,7 +39,9 @@ def _region_value(make, code: str) -> str:
 
 
 def _close(client, make, region: str = "KG-O", month: date = LAST_MONTH):
-    return client.post("/review/periods", data={"month": month.isoformat()[:7], "area": _region_value(make, region)})
+    return client.post(
+        "/review/periods", data={"month": month.isoformat()[:7], "area": _region_value(make, region)}
+    )
 
 
 def test_closing_refuses_while_entries_wait_and_says_how_many(client, login_as, team, make, db):
@@ -115,7 +117,9 @@ def test_national_coordinator_closes_the_whole_country(client, login_as, team, m
     page = client.get("/review/periods").get_data(as_text=True)
     assert f'value="country:{kg.id}"' in page and "TJ-SU" not in page
     month = LAST_MONTH.isoformat()[:7]
-    assert client.post("/review/periods", data={"month": month, "area": f"country:{kg.id}"}).status_code == 303
+    assert (
+        client.post("/review/periods", data={"month": month, "area": f"country:{kg.id}"}).status_code == 303
+    )
     # a region of a closed country is closed already
     assert _close(client, make, region="KG-C").status_code == 409
 
@@ -147,9 +151,14 @@ def test_admin_reopens_with_a_reason(client, login_as, team, make, db):
     response = client.post(f"/review/periods/{period.uuid}/reopen", data={"reason": "Late corrections."})
     assert response.status_code == 303
     assert db.session.scalar(select(func.count(ClosedPeriod.id))) == 0
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "period", AuditEvent.action == "reopen"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.object_type == "period", AuditEvent.action == "reopen")
+    )
     assert db.session.get(ReviewNote, event.id).text == "Late corrections."
     # open again: the entry can be reopened
     client.post("/logout")
     login_as(team["coordinator"])
-    assert client.post(f"/activities/{record.uuid}/reopen", data={"reason": "Fix", "version": "1"}).status_code == 303
+    assert (
+        client.post(f"/activities/{record.uuid}/reopen", data={"reason": "Fix", "version": "1"}).status_code
+        == 303
+    )

@@ -35,7 +35,9 @@ def _fresh(db, record):
 
 
 def _actions(db, record) -> list[str]:
-    return [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_uuid == record.uuid))]
+    return [
+        e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_uuid == record.uuid))
+    ]
 
 
 # -- The queue --------------------------------------------------------------------------------------
@@ -55,8 +57,12 @@ def test_queue_access_by_role(client, login_as, team, role, expected):
 def test_queue_lists_submitted_in_scope_oldest_first(client, login_as, team, make, db):
     volunteer = team["volunteer"]
     now = date.today()
-    newer = make.activity(volunteer, status=Status.SUBMITTED, submitted_at=_at(1), date=now - timedelta(days=2))
-    older = make.incident(volunteer, status=Status.SUBMITTED, submitted_at=_at(5), date=now - timedelta(days=1))
+    newer = make.activity(
+        volunteer, status=Status.SUBMITTED, submitted_at=_at(1), date=now - timedelta(days=2)
+    )
+    older = make.incident(
+        volunteer, status=Status.SUBMITTED, submitted_at=_at(5), date=now - timedelta(days=1)
+    )
     draft = make.activity(volunteer, status=Status.DRAFT)
     approved = make.activity(volunteer, status=Status.APPROVED)
     tj_org = make.organisation("TJ-SU-PNJ")
@@ -97,11 +103,18 @@ def test_queue_pages(client, login_as, team, make, db, app):
 
 def test_bulk_approve_is_all_or_nothing(client, login_as, team, make, db):
     volunteer = team["volunteer"]
-    records = [make.activity(volunteer, status=Status.SUBMITTED), make.incident(volunteer, status=Status.SUBMITTED)]
+    records = [
+        make.activity(volunteer, status=Status.SUBMITTED),
+        make.incident(volunteer, status=Status.SUBMITTED),
+    ]
     draft = make.activity(volunteer, status=Status.DRAFT)
     db.session.commit()
     login_as(team["coordinator"])
-    picked = [f"activities:{records[0].uuid}:1", f"incidents:{records[1].uuid}:1", f"activities:{draft.uuid}:1"]
+    picked = [
+        f"activities:{records[0].uuid}:1",
+        f"incidents:{records[1].uuid}:1",
+        f"activities:{draft.uuid}:1",
+    ]
     response = client.post("/review/approve", data={"records": picked}, follow_redirects=True)
     assert "Nothing was approved" in response.get_data(as_text=True)
     assert [_fresh(db, r).status for r in records] == [Status.SUBMITTED, Status.SUBMITTED]
@@ -181,7 +194,7 @@ def test_coordinator_corrects_with_a_reason_and_history_shows_the_diff(client, l
     history = page[page.index('id="history-title"') :]
     assert "Corrected by a coordinator" in history and "Typo in the count." in history
     assert re.search(r'class="change-old">0</span>.*?class="change-new">12</span>', history, re.S)
-    assert "Short outcome</span> <span class=\"change-text\">changed" in history
+    assert 'Short outcome</span> <span class="change-text">changed' in history
     assert "Secret village words." not in history
 
 
@@ -204,16 +217,18 @@ def test_double_posted_new_entry_stores_one_record(client, login_as, team, make,
     volunteer = team["volunteer"]
     login_as(volunteer)
     form = client.get("/activities/new").get_data(as_text=True)
-    key = re.search(r'id="record_uuid" name="record_uuid" type="hidden" value="([0-9a-f-]{36})"', form).group(1)
+    key = re.search(r'id="record_uuid" name="record_uuid" type="hidden" value="([0-9a-f-]{36})"', form).group(
+        1
+    )
     data = entry_data.activity(make.community("KG-O-KSU-02").id, record_uuid=key)
     first = client.post("/activities/new", data=data)
     second = client.post("/activities/new", data=data)
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"] == f"/activities/{key}"
     assert db.session.scalar(select(func.count(Activity.id))) == 1
-    assert [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "create"))] == [
-        "create"
-    ]
+    assert [
+        e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "create"))
+    ] == ["create"]
 
 
 def test_uuid_of_someone_elses_entry_is_refused(client, login_as, team, make, db):
