@@ -1,7 +1,10 @@
-"""Forms of the admin pages: users, organisations and communities.
+"""Forms of the admin pages: users, organisations, communities and the audit log filters.
 
-Pickers are filled from the database when the form is built; uniqueness and the scope a role needs
-are checked here so that each message appears next to its field. The services check again.
+Pickers are filled from the database when the form is built. The rules live in the services
+(:mod:`app.services.accounts`, ``organisations``, ``geography``): a refusal there is a
+:class:`~app.errors.DomainError` naming its field, which the admin views place beside that field.
+The forms only check the shape of each value, and call the services' pure checks (password length,
+the scope a role needs) so that those messages show together with the others.
 """
 
 from __future__ import annotations
@@ -10,16 +13,25 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from wtforms import PasswordField, SearchField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import (
+    DateField,
+    PasswordField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from app.errors import DomainError
 from app.extensions import db
+from app.history import ACTION_LABELS
 from app.models import Country, District, Organisation, Region, User
-from app.services.accounts import check_password_strength
-from app.services.geography import clean_name, community_name_taken
-from app.services.organisations import CODE_PATTERN, code_taken, districts_by_region, normalise_code
-from app.vocabulary import ORGANISATION_TYPE_LABELS, ROLE_LABELS, Role
+from app.services.accounts import check_password_strength, check_scope
+from app.services.geography import clean_name
+from app.services.organisations import CODE_PATTERN, districts_by_region, normalise_code
+from app.vocabulary import N_, ORGANISATION_TYPE_LABELS, ROLE_LABELS, Role
 
 from .auth import LANGUAGE_NAMES
 from .base import BaseForm, SafeStringField
@@ -92,13 +104,6 @@ class UserIdentityFields:
     password = new_password_field(_l("Password"))
     confirm = confirm_password_field()
 
-    def validate_username(self, field: StringField) -> None:
-        taken = db.session.scalar(
-            select(func.count(User.id)).where(func.lower(User.username) == field.data.lower())
-        )
-        if taken:
-            raise ValidationError(_("The username %(name)s is already taken.", name=field.data))
-
 
 class UserScopeForm(BaseForm):
     """Role, scope and language: what both the create and the edit form ask."""
@@ -141,22 +146,20 @@ class UserScopeForm(BaseForm):
         ]
 
     def validate(self, extra_validators: dict | None = None) -> bool:
-        """The fields one by one, then the scope the chosen role needs."""
+        """The fields one by one, then the scope the chosen role needs (the accounts' rule)."""
         if not super().validate(extra_validators):
             return False
-        role = self.role.data
-        if role == Role.VOLUNTEER and not self.organisation.data:
-            self.organisation.errors.append(_("A volunteer needs an organisation."))
-        if role == Role.COORDINATOR:
-            if not (self.region.data or self.country.data):
-                self.region.errors.append(_("A coordinator needs a region or a country."))
-            elif self.region.data and self.country.data:
-                self.country.errors.append(_("Give a coordinator a region or a country, not both."))
-        else:
-            for field in (self.region, self.country):
-                if field.data:
-                    field.errors.append(_("Only a coordinator is assigned a region or a country."))
-        return not self.errors
+        try:
+            check_scope(
+                self.role.data,
+                organisation_code=self.organisation.data or None,
+                region_code=self.region.data or None,
+                country_code=self.country.data or None,
+            )
+        except DomainError as exc:
+            self[exc.field].errors.append(str(exc))
+            return False
+        return True
 
     def scope_values(self) -> dict[str, str | None]:
         """Keyword arguments for the account services."""
@@ -254,12 +257,6 @@ class OrganisationForm(BaseForm):
             for district in districts
         ]
 
-    def validate_code(self, field: StringField) -> None:
-        if code_taken(db.session, field.data, exclude=self.organisation):
-            raise ValidationError(
-                _("The code %(code)s is already used by another organisation.", code=field.data)
-            )
-
 
 class CommunityForm(BaseForm):
     """Add a community to ``district=``."""
@@ -279,12 +276,72 @@ class CommunityForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.district = district
 
-    def validate_name(self, field: SafeStringField) -> None:
-        if community_name_taken(self.district, field.data):
-            raise ValidationError(
-                _(
-                    "%(district)s already has a community called %(name)s.",
-                    district=self.district.name,
-                    name=field.data,
-                )
-            )
+
+#: What an audit event is about (``AuditEvent.object_type``), as the audit log names it.
+OBJECT_TYPE_LABELS = {
+    "activity": N_("Activity"),
+    "incident": N_("Incident"),
+    "assessment": N_("Assessment"),
+    "user": N_("User"),
+    "organisation": N_("Organisation"),
+    "community": N_("Community"),
+    "report": N_("Report"),
+    "period": N_("Month"),
+}
+
+
+class AuditFilterForm(BaseForm):
+    """The filters above the audit log (GET, no CSRF token): who, what, about what, when.
+
+    Field names are the query parameters (``user``, ``action``, ``object``, ``from``, ``to``), so a
+    filtered log can be bookmarked. After :meth:`validate`, ``user_id`` is the chosen user's key.
+    """
+
+    class Meta:
+        csrf = False  # a GET form: it changes nothing
+
+    user = SearchField(
+        _l("User"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=80)],
+        render_kw={
+            "list": "audit-usernames",
+            "autocomplete": "off",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
+    action = SelectField(_l("Action"), validators=[Optional()])
+    object_type = SelectField(_l("Type"), name="object", validators=[Optional()])
+    date_from = DateField(_l("From"), name="from", validators=[Optional()])
+    date_to = DateField(_l("To"), name="to", validators=[Optional()])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_id: int | None = None
+        self.action.choices = [SelectChoice("", _("All actions"))] + [
+            SelectChoice(action, _(label)) for action, label in ACTION_LABELS.items()
+        ]
+        self.object_type.choices = [SelectChoice("", _("All types"))] + [
+            SelectChoice(object_type, _(label)) for object_type, label in OBJECT_TYPE_LABELS.items()
+        ]
+
+    def validate_user(self, field: SearchField) -> None:
+        """The user must exist (any case): a typo should say so, not show an empty log."""
+        user_id = db.session.scalar(select(User.id).where(func.lower(User.username) == field.data.lower()))
+        if user_id is None:
+            raise ValidationError(_("No user is called %(name)s.", name=field.data))
+        self.user_id = user_id
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_("The end date is before the start date."))
+
+    def usernames(self) -> list[str]:
+        """Every username, for the user field's suggestions."""
+        return list(db.session.scalars(select(User.username).order_by(func.lower(User.username))))
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter is set."""
+        return any(field.data for field in self)

@@ -1,7 +1,7 @@
-"""Admin pages (administrators only): users, organisations and geography."""
+"""Admin pages (administrators only): users, organisations, geography and the audit log."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import routes  # noqa: E402,F401
+from . import audit, routes  # noqa: E402,F401

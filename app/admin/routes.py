@@ -9,9 +9,9 @@ from typing import TypeVar
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import Field
 
 from forms.admin import (
     CommunityForm,
@@ -31,6 +31,8 @@ from ..vocabulary import ORGANISATION_TYPE_LABELS, ROLE_LABELS, Role
 from . import bp
 
 UNPROCESSABLE = 422
+#: Pages past this are past the end of any real list; it keeps the OFFSET a database integer.
+MAX_PAGE = 100_000
 T = TypeVar("T")
 
 
@@ -47,16 +49,35 @@ def _render(template: str, status: int = 200, **context: object) -> tuple[str, i
 FAILED = object()
 
 
-def _write(field: Field, write: Callable[[], T]) -> T | object:
-    """Run one service write as one transaction; a refusal goes next to ``field`` (or FAILED)."""
+def _write(form: FlaskForm, write: Callable[[], T]) -> T | object:
+    """Run one service write as one transaction; commit it, or roll back and return FAILED.
+
+    The service's refusal goes beside the field it names when the form has that field, else at
+    the top of the form.
+    """
     try:
         result = write()
     except DomainError as exc:
         db.session.rollback()
-        field.errors.append(str(exc))
+        place_error(form, exc)
         return FAILED
     db.session.commit()
     return result
+
+
+def place_error(form: FlaskForm, exc: DomainError) -> None:
+    """Show a service's refusal beside ``form[exc.field]``, or as a form-level error."""
+    if exc.field and exc.field in form:
+        field = form[exc.field]
+        field.errors = [*field.errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))
+
+
+def page_number() -> int:
+    """``?page=`` as a page number from 1 to MAX_PAGE; anything else is page 1."""
+    number = request.args.get("page", 1, type=int)
+    return min(max(number, 1), MAX_PAGE)
 
 
 def _flash_saved(changed: list[str], message: str) -> None:
@@ -91,7 +112,7 @@ def users_list() -> tuple[str, int]:
     search = filters.q.data if valid else None
     page = db.paginate(
         users.users_query(role=role, search=search),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
@@ -104,7 +125,7 @@ def user_create() -> Response | tuple[str, int]:
     form = UserCreateForm()
     if form.validate_on_submit():
         user = _write(
-            form.role,
+            form,
             lambda: users.add_user(
                 db.session,
                 actor=current_user,
@@ -145,7 +166,7 @@ def user_edit(user_uuid: uuid.UUID) -> Response | tuple[str, int]:
     form = UserEditForm(user=user)
     if form.validate_on_submit():
         changed = _write(
-            form.role, lambda: users.update_user(db.session, user, actor=current_user, **form.scope_values())
+            form, lambda: users.update_user(db.session, user, actor=current_user, **form.scope_values())
         )
         if changed is not FAILED:
             _flash_saved(changed, _("Changes to %(name)s saved.", name=user.username))
@@ -208,7 +229,7 @@ def organisation_create() -> Response | tuple[str, int]:
     form = OrganisationForm()
     if form.validate_on_submit():
         organisation = _write(
-            form.code,
+            form,
             lambda: organisations.create_organisation(
                 db.session, actor=current_user, **_organisation_values(form)
             ),
@@ -227,7 +248,7 @@ def organisation_edit(organisation_uuid: uuid.UUID) -> Response | tuple[str, int
     form = OrganisationForm(organisation=organisation)
     if form.validate_on_submit():
         changed = _write(
-            form.code,
+            form,
             lambda: organisations.update_organisation(
                 db.session, organisation, actor=current_user, **_organisation_values(form)
             ),
@@ -272,7 +293,7 @@ def district(code: str) -> Response | tuple[str, int]:
     form = CommunityForm(district=row)
     if form.validate_on_submit():
         community = _write(
-            form.name, lambda: geography.add_community(db.session, row, form.name.data, actor=current_user)
+            form, lambda: geography.add_community(db.session, row, form.name.data, actor=current_user)
         )
         if community is not FAILED:
             flash(

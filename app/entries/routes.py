@@ -18,7 +18,7 @@ from .. import vocabulary
 from ..errors import DomainError
 from ..extensions import db
 from ..history import record_history
-from ..kinds import KIND_CONVERTER, Kind, get_kind
+from ..kinds import KIND_CONVERTER, KINDS, Kind, get_kind
 from ..models import RecordMixin
 from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
@@ -279,4 +279,5 @@ def entry_helpers() -> dict:
         "label_of": lambda kind, code, default: _(neutral_label(kind, code, default)),
         "choice_label": lambda labels, value: _(labels[value]),
         "vocab": vocabulary,
+        "record_kinds": list(KINDS.values()),
     }

@@ -118,27 +118,34 @@ def approve(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
     return act(kind_, record, change, _("Approved. It now counts in donor reports."))
 
 
+def _with_note(
+    kind: str, record_id: uuid.UUID, form_class: type[ReturnForm | ReopenForm], action: Action, done: str
+) -> Response | tuple[str, int]:
+    """Return or reopen: the words come in the form's one text field (``comment`` or ``reason``)."""
+    kind_ = get_kind(kind)
+    record = load_record(kind_, record_id)
+    form = form_class()
+    form_key = "return_form" if action == Action.RETURN else "reopen_form"
+    if not form.validate():
+        return render_detail(kind_, record, 422, **{form_key: form})
+    words = form[lifecycle.NOTE_FIELDS[action]].data
+    change = Change(action, note=words, base_version=form.version.data, via="review")
+    return act(kind_, record, change, done, **{form_key: form})
+
+
 @bp.post(f"{RECORD}/return", endpoint="return_")
 @roles_required(*RECORD_ROLES)
 def return_record(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
     """Send an entry back to its organisation with a comment."""
-    kind_ = get_kind(kind)
-    record = load_record(kind_, record_id)
-    form = ReturnForm()
-    if not form.validate():
-        return render_detail(kind_, record, 422, return_form=form)
-    change = Change(Action.RETURN, note=form.comment.data, base_version=form.version.data, via="review")
-    return act(kind_, record, change, _("Returned to the volunteer with your comment."), return_form=form)
+    return _with_note(
+        kind, record_id, ReturnForm, Action.RETURN, _("Returned to the volunteer with your comment.")
+    )
 
 
 @bp.post(f"{RECORD}/reopen")
 @roles_required(*RECORD_ROLES)
 def reopen(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
     """Reopen an approved entry: it goes back to its organisation with the reason."""
-    kind_ = get_kind(kind)
-    record = load_record(kind_, record_id)
-    form = ReopenForm()
-    if not form.validate():
-        return render_detail(kind_, record, 422, reopen_form=form)
-    change = Change(Action.REOPEN, note=form.reason.data, base_version=form.version.data, via="review")
-    return act(kind_, record, change, _("Reopened and sent back to the volunteer."), reopen_form=form)
+    return _with_note(
+        kind, record_id, ReopenForm, Action.REOPEN, _("Reopened and sent back to the volunteer.")
+    )

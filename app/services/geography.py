@@ -52,10 +52,12 @@ def add_community(session: Session, district: District, name: str, *, actor: Use
     """Add a community to a district with the next free code; flushes, never commits."""
     name = clean_name(name)
     if not name:
-        raise DomainError(_("A name is required."))
+        raise DomainError(_("A name is required."), field="name", code="name_required")
     if community_name_taken(district, name):
         raise DomainError(
-            _("%(district)s already has a community called %(name)s.", district=district.name, name=name)
+            _("%(district)s already has a community called %(name)s.", district=district.name, name=name),
+            field="name",
+            code="community_name_taken",
         )
     community = Community(code=next_community_code(district), name=name, district=district)
     session.add(community)

@@ -52,18 +52,26 @@ def _checked_values(
     code = normalise_code(code)
     name = " ".join(name.split())
     if not CODE_PATTERN.match(code):
-        raise DomainError(_("Use Latin capital letters, digits and hyphens only, e.g. LCPC-KARASUU."))
+        raise DomainError(
+            _("Use Latin capital letters, digits and hyphens only, e.g. LCPC-KARASUU."),
+            field="code",
+            code="code_format",
+        )
     if code_taken(session, code, exclude=exclude):
-        raise DomainError(_("The code %(code)s is already used by another organisation.", code=code))
+        raise DomainError(
+            _("The code %(code)s is already used by another organisation.", code=code),
+            field="code",
+            code="code_taken",
+        )
     if not name:
-        raise DomainError(_("A name is required."))
+        raise DomainError(_("A name is required."), field="name", code="name_required")
     try:
         org_type = OrganisationType(type)
     except ValueError:
-        raise DomainError(_("Choose a type from the list.")) from None
+        raise DomainError(_("Choose a type from the list."), field="type", code="unknown_type") from None
     district = session.scalar(select(District).where(District.code == district_code))
     if district is None:
-        raise DomainError(_("Choose a district from the list."))
+        raise DomainError(_("Choose a district from the list."), field="district", code="unknown_district")
     return {"code": code, "name": name, "type": org_type, "district_id": district.id}
 
 

@@ -48,7 +48,9 @@ def update_user(
 ) -> list[str]:
     """Set a user's role, scope and language; return the names of what changed (audited)."""
     if user.id == actor.id and user.role == Role.ADMIN and role != Role.ADMIN:
-        raise DomainError(_("You cannot remove your own administrator role."))
+        raise DomainError(
+            _("You cannot remove your own administrator role."), field="role", code="own_admin_role"
+        )
     values = resolve_scope(
         session,
         role,
@@ -63,7 +65,7 @@ def update_user(
 def set_user_active(session: Session, user: User, active: bool, *, actor: User) -> None:
     """Deactivate (no more sign-in) or reactivate a user; an admin cannot deactivate themselves."""
     if not active and user.id == actor.id:
-        raise DomainError(_("You cannot deactivate your own account."))
+        raise DomainError(_("You cannot deactivate your own account."), code="deactivate_self")
     if user.active == active:
         return
     user.active = active

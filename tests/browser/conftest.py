@@ -29,6 +29,17 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+#: The two screens every page is tried on: a small phone and a tablet.
+SIZES = {"tablet": {"width": 768, "height": 1024}, "phone": {"width": 360, "height": 640}}
+
+
+@pytest.fixture(params=list(SIZES))
+def size(request, page):
+    """Run the test on a tablet and on a phone; the value names the screen."""
+    page.set_viewport_size(SIZES[request.param])
+    return request.param
+
+
 @pytest.fixture(scope="session")
 def base_url():
     """Replaces pytest-playwright's fallback fixture, whose form warns under pytest 9."""

@@ -9,19 +9,12 @@ from sqlalchemy import func, select
 from app.models import Activity
 from tests import factories
 
-from .conftest import sign_in
+from .conftest import SIZES, sign_in
 
 #: Controls that must be at least 44 px tall.
 TARGETS = (
     "main button, main select, main .option, main input[type=text], main input[type=date], main textarea"
 )
-SIZES = {"tablet": {"width": 768, "height": 1024}, "phone": {"width": 360, "height": 640}}
-
-
-@pytest.fixture(params=list(SIZES))
-def size(request, page):
-    page.set_viewport_size(SIZES[request.param])
-    return request.param
 
 
 @pytest.fixture
@@ -55,8 +48,8 @@ def test_volunteer_records_an_activity_and_finds_it(page, server, size, voluntee
     expect(page.get_by_role("link", name="Community dialogue or round table")).to_be_visible()
     screenshot(f"activity-list-{size}")
     page.get_by_role("link", name="Community dialogue or round table").click()
-    expect(page.get_by_text("Youth, especially non-elite")).to_be_visible()
-    expect(page.get_by_text("Total: 15")).to_be_visible()
+    expect(page.locator("dl.details").get_by_text("Youth, especially non-elite")).to_be_visible()
+    expect(page.locator("dl.details").get_by_text("Total: 15")).to_be_visible()
 
 
 def test_validation_error_next_to_field_keeps_typed_values(page, server, size, volunteer, screenshot, db):

@@ -14,14 +14,6 @@ from tests import factories
 
 from .conftest import sign_in
 
-SIZES = {"phone": {"width": 360, "height": 740}, "tablet": {"width": 768, "height": 1024}}
-
-
-@pytest.fixture(params=list(SIZES))
-def size(request, page):
-    page.set_viewport_size(SIZES[request.param])
-    return request.param
-
 
 @pytest.fixture
 def people(make, db):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Activity, AuditEvent, DriverAssessment, Incident
-
-MODELS = {"activities": Activity, "incidents": Incident, "assessments": DriverAssessment}
+from app.kinds import KINDS
+from app.models import AuditEvent
 
 
 @pytest.fixture
@@ -31,7 +30,7 @@ def home_community(make):
 
 def count(db, kind: str) -> int:
     db.session.expire_all()
-    return db.session.scalar(select(func.count(MODELS[kind].id)))
+    return db.session.scalar(select(func.count(KINDS[kind].model.id)))
 
 
 def audit_actions(db) -> list[str]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEvent, Community, Organisation, User
+from app.services import accounts
 from app.vocabulary import OrganisationType, Role
 
 from ..factories import PASSWORD
@@ -668,3 +671,202 @@ def test_volunteers_of_a_deactivated_organisation_cannot_sign_in(as_admin, make,
     assert refused.status_code == 401
     allowed = app.test_client().post("/login", data={"username": colleague.username, "password": PASSWORD})
     assert allowed.status_code == 302
+
+
+# Service refusals carry their field -------------------------------------------------------------
+
+
+def field_error(page: str, field: str) -> str | None:
+    """The text of the error shown beside ``field``, or None."""
+    match = re.search(rf'<p class="field-error" id="{field}-error">(.*?)</p>', page, re.S)
+    return match.group(1) if match else None
+
+
+def test_taken_username_is_shown_beside_the_username(as_admin, db):
+    before = count(db, User)
+    response = as_admin.post("/admin/users/new", data=user_data(username="CHIEF", role="donor"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "The username CHIEF is already taken." in field_error(page, "username")
+    assert field_error(page, "role") is None
+    assert count(db, User) == before
+    assert audit_events(db, "create", "user") == []
+
+
+def test_taken_code_is_shown_beside_the_code(as_admin, make, db):
+    make.organisation(code="LCPC-TAKEN")
+    second = make.organisation(code="LCPC-SECOND")
+    db.session.commit()
+    before = count(db, Organisation)
+    response = as_admin.post("/admin/organisations/new", data=organisation_data(code="lcpc-taken"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "The code LCPC-TAKEN is already used by another organisation." in field_error(page, "code")
+    assert count(db, Organisation) == before
+    response = as_admin.post(
+        f"/admin/organisations/{second.uuid}", data=organisation_data(code="LCPC-TAKEN", name="Clash")
+    )
+    assert response.status_code == 422
+    assert "already used by another organisation" in field_error(response.get_data(as_text=True), "code")
+    assert reload(db, second).code == "LCPC-SECOND"
+    assert audit_events(db, "update", "organisation") == []
+
+
+def test_existing_community_name_is_shown_beside_the_name(as_admin, db):
+    before = count(db, Community)
+    response = as_admin.post("/admin/geography/districts/KG-O-KSU", data={"name": "kashgar-kyshtak"})
+    assert response.status_code == 422
+    message = field_error(response.get_data(as_text=True), "name")
+    assert "Kara-Suu District already has a community called kashgar-kyshtak." in message
+    assert count(db, Community) == before
+    assert audit_events(db, "create", "community") == []
+
+
+def test_own_admin_role_refusal_is_shown_beside_the_role(as_admin, admin, db):
+    response = as_admin.post(
+        f"/admin/users/{admin.uuid}",
+        data={"role": "donor", "organisation": "", "region": "", "country": "", "locale": ""},
+    )
+    assert response.status_code == 422
+    message = field_error(response.get_data(as_text=True), "role")
+    assert "You cannot remove your own administrator role." in message
+    assert reload(db, admin).role == Role.ADMIN
+
+
+def test_a_refusal_without_a_field_goes_at_the_top_of_the_form(as_admin, db, monkeypatch):
+    from app.errors import DomainError
+    from app.services import users as user_service
+
+    def refuse(*args, **kwargs):
+        raise DomainError("Accounts are frozen during the audit.", code="frozen")
+
+    monkeypatch.setattr(user_service, "add_user", refuse)
+    before = count(db, User)
+    response = as_admin.post("/admin/users/new", data=user_data(role="donor"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S).group(0)
+    assert "Accounts are frozen during the audit." in summary
+    assert 'class="field-error"' not in page
+    assert count(db, User) == before
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "code"),
+    [
+        (lambda s: accounts.create_user(s, "chief", NEW_PASSWORD, "admin"), "username", "username_taken"),
+        (lambda s: accounts.create_user(s, "  ", NEW_PASSWORD, "admin"), "username", "username_required"),
+        (lambda s: accounts.create_user(s, "new.one", "short", "admin"), "password", "password_too_short"),
+        (lambda s: accounts.create_user(s, "new.one", NEW_PASSWORD, "chief"), "role", "unknown_role"),
+        (
+            lambda s: accounts.create_user(s, "new.one", NEW_PASSWORD, "volunteer"),
+            "organisation",
+            "organisation_required",
+        ),
+        (
+            lambda s: accounts.create_user(s, "new.one", NEW_PASSWORD, "volunteer", organisation_code="NOPE"),
+            "organisation",
+            "unknown_organisation",
+        ),
+        (
+            lambda s: accounts.create_user(s, "new.one", NEW_PASSWORD, "coordinator", region_code="XX-9"),
+            "region",
+            "unknown_region",
+        ),
+        (
+            lambda s: accounts.create_user(s, "new.one", NEW_PASSWORD, "coordinator", country_code="ZZ"),
+            "country",
+            "unknown_country",
+        ),
+        (
+            lambda s: accounts.create_user(s, "new.one", NEW_PASSWORD, "coordinator"),
+            "region",
+            "scope_required",
+        ),
+        (
+            lambda s: accounts.create_user(
+                s, "new.one", NEW_PASSWORD, "coordinator", region_code="KG-O", country_code="KG"
+            ),
+            "country",
+            "scope_region_and_country",
+        ),
+        (
+            lambda s: accounts.create_user(s, "new.one", NEW_PASSWORD, "donor", country_code="KG"),
+            "country",
+            "scope_not_allowed",
+        ),
+    ],
+)
+def test_account_rules_name_their_field_and_code(admin, db, call, field, code):
+    from app.errors import DomainError
+
+    with pytest.raises(DomainError) as refused:
+        call(db.session)
+    assert (refused.value.field, refused.value.code) == (field, code)
+    assert str(refused.value)
+
+
+def test_organisation_geography_and_user_rules_name_their_field_and_code(admin, make, db):
+    from app.errors import DomainError
+    from app.services import geography, organisations, users
+
+    make.organisation(code="LCPC-TAKEN")
+    db.session.commit()  # each refusal below is rolled back
+    values = {"code": "PC-NEW", "name": "New", "type": "ngo", "district_code": "KG-O-KSU"}
+    cases = [
+        (
+            lambda: organisations.create_organisation(
+                db.session, actor=admin, **(values | {"code": "lcpc-taken"})
+            ),
+            "code",
+            "code_taken",
+        ),
+        (
+            lambda: organisations.create_organisation(db.session, actor=admin, **(values | {"code": "a b"})),
+            "code",
+            "code_format",
+        ),
+        (
+            lambda: organisations.create_organisation(db.session, actor=admin, **(values | {"name": " "})),
+            "name",
+            "name_required",
+        ),
+        (
+            lambda: organisations.create_organisation(
+                db.session, actor=admin, **(values | {"type": "militia"})
+            ),
+            "type",
+            "unknown_type",
+        ),
+        (
+            lambda: organisations.create_organisation(
+                db.session, actor=admin, **(values | {"district_code": "XX"})
+            ),
+            "district",
+            "unknown_district",
+        ),
+        (
+            lambda: geography.add_community(
+                db.session, make.district("KG-O-KSU"), "KASHGAR-kyshtak", actor=admin
+            ),
+            "name",
+            "community_name_taken",
+        ),
+        (
+            lambda: geography.add_community(db.session, make.district("KG-O-KSU"), "  ", actor=admin),
+            "name",
+            "name_required",
+        ),
+        (lambda: users.update_user(db.session, admin, actor=admin, role="donor"), "role", "own_admin_role"),
+        (lambda: users.set_user_active(db.session, admin, False, actor=admin), None, "deactivate_self"),
+        (
+            lambda: users.reset_password(db.session, admin, "short", actor=admin),
+            "password",
+            "password_too_short",
+        ),
+    ]
+    for call, field, code in cases:
+        with pytest.raises(DomainError) as refused:
+            call()
+        assert (refused.value.field, refused.value.code) == (field, code), str(refused.value)
+        db.session.rollback()
