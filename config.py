@@ -6,9 +6,12 @@ message that says what to set when the configuration cannot work.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
+
+from reports.cellkey import DEFAULT_TABLE, CellKeyTable
 
 
 class ConfigError(RuntimeError):
@@ -23,6 +26,16 @@ def _env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _env_json(name: str, default: object) -> object:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be JSON, got {raw!r}") from exc
 
 
 class Config:
@@ -45,6 +58,11 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
     #: Donor outputs show counts from 1 to threshold-1 as "<threshold".
     SUPPRESSION_THRESHOLD = _env_int("SUPPRESSION_THRESHOLD", 5)
+    #: Cell-key perturbation of donor counts: ``{n: {change: probability}}``, the last row serving
+    #: every larger count; None: the ``CELL_KEY_TABLE`` environment variable (JSON), else the
+    #: default of shared/DISCLOSURE.md. Replaced by a validated
+    #: :class:`reports.cellkey.CellKeyTable` at start-up.
+    CELL_KEY_TABLE: object = None
     PER_PAGE = 25
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
@@ -60,6 +78,11 @@ class Config:
             )
         if config["SUPPRESSION_THRESHOLD"] < 2:
             raise ConfigError("SUPPRESSION_THRESHOLD must be 2 or more")
+        try:
+            table = config.get("CELL_KEY_TABLE") or _env_json("CELL_KEY_TABLE", DEFAULT_TABLE)
+            config["CELL_KEY_TABLE"] = CellKeyTable.parse(table)
+        except ValueError as exc:
+            raise ConfigError(f"CELL_KEY_TABLE is not a valid perturbation table: {exc}") from None
 
 
 class DevelopmentConfig(Config):

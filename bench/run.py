@@ -39,7 +39,7 @@ NOTES = """\
   cell (~10 us a cell even in write-only mode), so the floor and pandas (which also keeps every
   cell in memory) stay slow: the "floor" is what openpyxl costs, not a bound on any writer.
 - Our export writes the two record sheets (Activities, Incident records: nearly all the cells)
-  itself (`reports.excel._RowStream`): openpyxl writes the sheet up to its header row (widths,
+  itself (`reports.xlsx.RowStream`): openpyxl writes the sheet up to its header row (widths,
   frozen panes, header styles, auto-filter), then the rows go in as text, cell for cell what
   openpyxl writes (inline strings, numbers, dates in openpyxl's date style, formula-like text as
   a quote-prefixed string, illegal characters dropped), 500 rows at a time, so memory stays flat.
@@ -77,7 +77,7 @@ def _peak_mb() -> float:
 def contender(name: str, url: str, out: str) -> dict:
     """Run one contender in this process; return seconds and memory."""
     from app.extensions import db
-    from reports import queries as q
+    from reports import rows as record_rows
 
     app = _app(url)
     with app.app_context():
@@ -99,8 +99,8 @@ def contender(name: str, url: str, out: str) -> dict:
             workbook = Workbook(write_only=True)
             rows = 0
             for title, fields, source in (
-                ("Activities", q.ACTIVITY_ROW_FIELDS, q.activity_rows),
-                ("Incidents", q.INCIDENT_ROW_FIELDS, q.incident_rows),
+                ("Activities", record_rows.ACTIVITY_ROW_FIELDS, record_rows.activity_rows),
+                ("Incidents", record_rows.INCIDENT_ROW_FIELDS, record_rows.incident_rows),
             ):
                 sheet = workbook.create_sheet(title)
                 sheet.append(list(fields))
@@ -112,8 +112,8 @@ def contender(name: str, url: str, out: str) -> dict:
             rows = 0
             with pd.ExcelWriter(out, engine="openpyxl") as writer:
                 for title, fields, source in (
-                    ("Activities", q.ACTIVITY_ROW_FIELDS, q.activity_rows),
-                    ("Incidents", q.INCIDENT_ROW_FIELDS, q.incident_rows),
+                    ("Activities", record_rows.ACTIVITY_ROW_FIELDS, record_rows.activity_rows),
+                    ("Incidents", record_rows.INCIDENT_ROW_FIELDS, record_rows.incident_rows),
                 ):
                     frame = pd.DataFrame.from_records(
                         ([str(r[0]), *r[1:]] for r in source(db.session, filters)), columns=list(fields)

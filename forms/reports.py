@@ -3,11 +3,14 @@
 Field names are the query parameters (``from``, ``to``, ``country``, ``region``, ``district``,
 ``organisation``, ``status``, ``audience``) so a filtered view can be bookmarked and shared.
 Codes are checked by :func:`reports.filters.resolve_filters`, which also enforces the viewer's
-scope; its message is shown next to the field it concerns.
+scope and the donor grid (whole months, regions at the finest); its message is shown next to the
+field it concerns. A donor is not offered district, organisation or status at all; a district or
+organisation typed into a donor's URL is still refused (next to the region), never ignored.
 """
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -45,12 +48,18 @@ class ReportFiltersForm(FlaskForm):
     audience = SelectField(
         _l("Report for"),
         validate_choice=False,
-        description=_l("Donor: small numbers hidden, no single records."),
+        description=_l(
+            "Donor: approved records only, whole months, regions at the finest, numbers slightly "
+            "perturbed and small ones hidden, no single records."
+        ),
     )
+
+    #: Filters a donor is not offered; typed into the URL they are still passed on and refused.
+    DONOR_HIDDEN = ("district", "organisation")
 
     def __init__(self, formdata: object, *, session: Session, viewer: User, **kwargs: object) -> None:
         super().__init__(formdata=formdata, **kwargs)
-        self.session, self.viewer = session, viewer
+        self.session, self.viewer, self.raw = session, viewer, formdata
         self.filters: ReportFilters | None = None
         #: 400 for bad input, 403 for a filter outside the viewer's area.
         self.http_status = 400
@@ -94,28 +103,41 @@ class ReportFiltersForm(FlaskForm):
         if self.viewer.role == Role.DONOR:
             del self.audience
             del self.status
+            for name in self.DONOR_HIDDEN:
+                delattr(self, name)
         else:
             self.audience.choices = [(a.value, _(AUDIENCE_LABELS[a])) for a in Audience][::-1]
 
+    def _value(self, name: str) -> str | None:
+        """A filter's value: from its field, or for a field not offered, as typed in the URL."""
+        if name in self:
+            return self[name].data or None
+        if name in self.DONOR_HIDDEN and hasattr(self.raw, "get"):
+            return self.raw.get(name) or None
+        return None
+
     def validate(self, extra_validators: dict | None = None) -> bool:
-        """Field checks, then codes, contradictions and scope through ``resolve_filters``."""
+        """Field checks, then codes, contradictions, scope and the donor grid (``resolve_filters``)."""
         if not super().validate(extra_validators):
             return False
         try:
             self.filters = resolve_filters(
                 self.session,
                 viewer=self.viewer,
-                audience=self.audience.data if "audience" in self else None,
+                audience=self._value("audience"),
                 date_from=self.date_from.data,
                 date_to=self.date_to.data,
-                country=self.country.data or None,
-                region=self.region.data or None,
-                district=self.district.data or None,
-                organisation=self.organisation.data or None,
-                status=(self.status.data or None) if "status" in self else None,
+                country=self._value("country"),
+                region=self._value("region"),
+                district=self._value("district"),
+                organisation=self._value("organisation"),
+                status=self._value("status"),
+                cell_key_table=current_app.config.get("CELL_KEY_TABLE"),
             )
         except FilterError as exc:
-            field = self._fields.get(exc.field, self.date_from)
+            # A filter a donor is not offered has no field of its own: say it next to the region.
+            fallback = self.region if exc.field in self.DONOR_HIDDEN else self.date_from
+            field = self._fields.get(exc.field, fallback)
             field.errors = [*field.errors, exc.translated(_)]
             self.http_status = exc.http_status
             return False

@@ -1,7 +1,8 @@
 """Dashboard figures (Plotly), as JSON-ready dicts for the page.
 
-Donor figures go through the same suppression as the donor workbook: a hidden count is plotted
-as a gap (None) and labelled ``"<5"`` or ``"*"``, never drawn as its number.
+Donor figures go through the same perturbation and suppression as the donor workbook
+(:mod:`reports.tables`): a hidden count is plotted as a gap (None) and labelled ``"<5"`` or
+``"*"``, never drawn as its number.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from app.vocabulary import (
 from . import queries as q
 from . import tables
 from .filters import ReportFilters
-from .suppression import Shown, is_small, small_mark, suppress_value
+from .suppression import Shown, is_small, small_mark
 
 Gettext = Callable[[str], str]
 
@@ -98,6 +99,7 @@ class ChartBuilder:
         self.session, self.f, self.t, self.locale = session, filters, gettext, locale
         self.threshold = threshold
         self.suppress = filters.is_donor
+        self.rules = tables.Disclosure.for_filters(filters, threshold)
         from plotly import graph_objects  # large: imported by the first dashboard, not at start-up
 
         self.go = graph_objects
@@ -110,23 +112,27 @@ class ChartBuilder:
         return format_decimal(value, locale=self.locale) if isinstance(value, int) else str(value)
 
     def build(self) -> Dashboard:
-        t, f, th, on = self.t, self.f, self.threshold, self.suppress
+        t, f, rules = self.t, self.f, self.rules
         data = q.dashboard_aggregates(self.session, f)
         totals = data.totals
         months = q.months_between(f.date_from, f.date_to)
-        by_category_month = tables.category_by_month(data.incidents, months, th, on)
-        participants = tables.participants_grid(totals, th, on)
+        by_category_month = tables.category_by_month(data.incidents, months, rules)
+        participants = tables.participants_grid(totals, rules)
         dashboard = Dashboard()
         dashboard.kpis = [
-            (t(N_("Activities")), self._number(suppress_value(totals.activities, th, enabled=on))),
+            (t(N_("Activities")), self._number(rules.value(totals.activities, totals.key))),
             (t(N_("Participants")), self._number(participants.grand_total)),
-            (t(N_("Communities reached")), self._number(suppress_value(totals.communities, th, enabled=on))),
+            (
+                t(N_("Communities reached")),
+                self._number(rules.value(totals.communities, totals.communities_key)),
+            ),
             (t(N_("Incidents")), self._number(by_category_month.grand_total)),
         ]
         figures = dashboard.figures
         figures["recommendations"] = self.recommendations(data.recommendations)
         figures["participants"] = self.participants(participants)
-        figures["monthly"] = self.monthly(months, [n for _m, n in data.monthly], by_category_month)
+        monthly = [q.Tally(n, key) for _m, n, key in data.monthly]
+        figures["monthly"] = self.monthly(months, monthly, by_category_month)
         figures["incidents"] = self.incidents(by_category_month)
         figures["drivers"] = self.drivers(data.drivers)
         figures["coverage"] = self.coverage(data.coverage)
@@ -134,7 +140,7 @@ class ChartBuilder:
 
     def recommendations(self, rows: list[q.CountRow]) -> dict:
         labels = {code: self.t(label) for code, label, _desc in RECOMMENDATIONS}
-        shown = [suppress_value(r.activities, self.threshold, enabled=self.suppress) for r in rows]
+        shown = [self.rules.value(r.activities, r.key) for r in rows]
         values, text = _plot_values(shown)
         figure = self.go.Figure(
             self.go.Bar(
@@ -172,9 +178,9 @@ class ChartBuilder:
         figure.update_layout(layout)
         return figure.to_plotly_json()
 
-    def monthly(self, months: list[str], activities: list[int], incidents: tables.Grid) -> dict:
+    def monthly(self, months: list[str], activities: list[q.Tally], incidents: tables.Grid) -> dict:
         labels = [self._month(m) for m in months]
-        activity_shown, _total = tables.series_with_total(activities, self.threshold, self.suppress)
+        activity_shown, _total = tables.series_with_total(activities, self.rules)
         traces = []
         for name, shown, colour in (
             (N_("Activities"), activity_shown, COLOURS["activities"]),
@@ -220,7 +226,7 @@ class ChartBuilder:
         return figure.to_plotly_json()
 
     def drivers(self, matrix: dict[str, dict[str, q.DriverCell]]) -> dict:
-        regions, means, _changes, _n = tables.driver_tables(matrix, self.threshold, self.suppress)
+        regions, means, _changes, _n = tables.driver_tables(matrix, self.rules)
         names = q.region_names(self.session)
         labels = [self.t(label) for _code, label in DRIVERS]
         figure = self.go.Figure(
@@ -244,14 +250,16 @@ class ChartBuilder:
         return figure.to_plotly_json()
 
     def coverage(self, rows: list[q.CoverageRow]) -> dict:
-        hidden = [self.suppress and is_small(r.reached, self.threshold) for r in rows]
+        reached = [tables.coverage_reached(r.reached, r.reached_key, r.communities, self.rules) for r in rows]
+        hidden = [self.suppress and is_small(n, self.threshold) for n in reached]
         mark = small_mark(self.threshold)
-        values = [None if h else round(100 * r.share, 1) for r, h in zip(rows, hidden, strict=True)]
+        shares = [n / r.communities if r.communities else 0.0 for n, r in zip(reached, rows, strict=True)]
+        values = [None if h else round(100 * share, 1) for share, h in zip(shares, hidden, strict=True)]
         text = [
             f"{mark} / {r.communities}"
             if h
-            else f"{format_percent(r.share, locale=self.locale)} ({r.reached} / {r.communities})"
-            for r, h in zip(rows, hidden, strict=True)
+            else f"{format_percent(share, locale=self.locale)} ({n} / {r.communities})"
+            for r, n, share, h in zip(rows, reached, shares, hidden, strict=True)
         ]
         figure = self.go.Figure(
             self.go.Bar(

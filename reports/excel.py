@@ -1,14 +1,13 @@
 """The donor-ready workbook (openpyxl, write-only: memory stays flat however many rows there are).
 
 Sheets: Overview, By recommendation (with a native bar chart), Participants, Incidents, and for
-coordinators Activities and Incident records (one row per record), then Drivers. Every text cell
-that could come from a person goes through :func:`safe_text`, so it can never become a formula.
+coordinators Activities and Incident records (one row per record), then Drivers. Donor counts are
+perturbed and suppressed through :mod:`reports.tables`; the sheet writing is :mod:`reports.xlsx`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import IO
@@ -16,15 +15,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.compat import safe_string
 from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy.orm import Session
 
 from app.vocabulary import (
@@ -45,33 +39,14 @@ from app.vocabulary import (
 
 from . import queries as q
 from . import tables
-from .filters import AUDIENCE_LABELS, DONOR_STATUS_NOTE, ReportFilters
-from .suppression import EXACT_NOTE, SUPPRESSION_NOTE, small_mark, suppress_value
+from .filters import AUDIENCE_LABELS, ReportFilters
+from .notes import MULTI_NOTE, SOURCES_NOTE, disclosure_notes, widened_note
+from .rows import activity_rows, incident_rows
+from .xlsx import CHANGE, INTEGER, RATING, TITLE_FONT, RowStream, Sheet, safe_text
+
+__all__ = ["ExportResult", "WorkbookBuilder", "build_workbook", "export_filename", "safe_text"]
 
 Gettext = Callable[[str], str]
-
-#: First characters that make a spreadsheet treat text as a formula or command.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="2F5D62")
-TITLE_FONT = Font(bold=True, size=14)
-SECTION_FONT = Font(bold=True, size=12)
-WRAP = Alignment(wrap_text=True, vertical="top")
-INTEGER = "#,##0"
-RATING = "0.00"
-CHANGE = "+0.00;-0.00;0.00"
-_SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
-
-SOURCES_NOTE = N_(
-    "Sources: engagement activities, community incidents and driver assessments logged by Local "
-    "Crime Prevention Centres, Public Councils and partner organisations in Yntymak. The 14 "
-    "recommendations are those of the 2016 Bishkek regional conference on preventing violent "
-    "extremism. Records are counted at community level; people appear only as counts."
-)
-MULTI_NOTE = N_(
-    "An activity that serves several recommendations or engages several target groups is counted "
-    "under each, so these lines do not add up to the total."
-)
 
 
 @dataclass
@@ -84,183 +59,6 @@ class ExportResult:
 def export_filename(filters: ReportFilters) -> str:
     """``yntymak-donor-2025-01-01_2025-12-31.xlsx``: the file name carries the period."""
     return f"yntymak-{filters.audience.value}-{filters.date_from:%Y-%m-%d}_{filters.date_to:%Y-%m-%d}.xlsx"
-
-
-def safe_text(sheet: WriteOnlyWorksheet, value: str) -> str | Cell:
-    """Text a person typed, kept as text: never a formula, never an illegal XML character."""
-    if ILLEGAL_CHARACTERS_RE.search(value):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(FORMULA_PREFIXES):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # a string, whatever it starts with
-        cell.quotePrefix = True  # and Excel / LibreOffice keep it text when edited
-        return cell
-    return value
-
-
-class _Sheet:
-    """A write-only sheet with styled headers and number formats."""
-
-    def __init__(self, workbook: Workbook, title: str, widths: Iterable[float] = ()) -> None:
-        self.ws: WriteOnlyWorksheet = workbook.create_sheet(_sheet_title(title))
-        self.widths = list(widths)
-        for index, width in enumerate(self.widths, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
-        # Printed or saved as PDF: landscape, as wide as the page, as many pages down as needed.
-        self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.fitToWidth = 1
-        self.ws.page_setup.fitToHeight = 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.rows = 0
-
-    def cell(
-        self, value: object, *, font: Font | None = None, fmt: str | None = None, wrap: bool = False
-    ) -> object:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = safe_text(self.ws, value)
-        if font is None and fmt is None and not wrap:
-            return value
-        cell = value if isinstance(value, Cell) else WriteOnlyCell(self.ws, value=value)
-        if font is not None:
-            cell.font = font
-        if fmt is not None and isinstance(value, int | float):
-            cell.number_format = fmt
-        if wrap:
-            cell.alignment = WRAP
-        return cell
-
-    def append(self, values: Iterable[object]) -> None:
-        self.ws.append(list(values))
-        self.rows += 1
-
-    def header(self, values: Iterable[str], height: float = 32) -> None:
-        self.ws.row_dimensions[self.rows + 1].height = height
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(self.ws, value=value)
-            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
-            cells.append(cell)
-        self.append(cells)
-
-    def numbers(self, values: Iterable[object], fmt: str = INTEGER) -> list:
-        return [self.cell(v, fmt=fmt) for v in values]
-
-    def title(self, text: str, font: Font = SECTION_FONT) -> None:
-        self.append([self.cell(text, font=font)])
-
-    def blank(self) -> None:
-        self.append([])
-
-    def note(self, text: str, column: int = 1) -> None:
-        """Wrapped text in ``column``, the row made tall enough to show all of it."""
-        width = self.widths[column - 1] if len(self.widths) >= column else 60
-        lines = max(1, -(-len(text) * 11 // (width * 10)))  # ~1.1 characters per unit of width
-        self.ws.row_dimensions[self.rows + 1].height = 15 * lines
-        self.append([*[""] * (column - 1), self.cell(text, wrap=True)])
-
-
-class _RowStream:
-    """Writes plain record rows straight into a write-only sheet's XML, below its header.
-
-    openpyxl spends ~15 us a cell (a cell object, type checks, coordinates, one XML element at a
-    time); the record sheets hold millions of cells, so they are written here as text instead, cell
-    for cell what openpyxl writes (inline strings, numbers, dates with openpyxl's date style).
-    Every string is kept as text like :func:`safe_text` does: illegal characters dropped, and a
-    formula-like start written as a quote-prefixed string, never a formula.
-
-    Use: append the header through the sheet as usual, then ``write(rows)`` once, which closes the
-    sheet: openpyxl has written the sheet up to the header row, the rows go in after it.
-    """
-
-    CHUNK = 500
-
-    def __init__(self, sheet: _Sheet, columns: int) -> None:
-        self.sheet, self.columns = sheet, columns
-        self.letters = [get_column_letter(i) for i in range(1, columns + 1)]
-        # openpyxl's own date style; registering it here puts it in styles.xml.
-        self.date_style = WriteOnlyCell(sheet.ws, value=date(2000, 1, 1)).style_id
-        self._quoted_style: int | None = None
-        self._dates: dict[date, str] = {}
-
-    @property
-    def quoted_style(self) -> int:
-        """The style of a quote-prefixed string (registered the first time one is written)."""
-        if self._quoted_style is None:
-            quoted = WriteOnlyCell(self.sheet.ws, value="")
-            quoted.quotePrefix = True
-            self._quoted_style = quoted.style_id
-        return self._quoted_style
-
-    def _date(self, value: date) -> str:
-        serial = self._dates.get(value)
-        if serial is None:
-            serial = self._dates[value] = safe_string(to_excel(value))
-        return serial
-
-    def _row(self, r: int, values: Iterable[object]) -> str:
-        parts = [f'<row r="{r}">']
-        add = parts.append
-        for letter, value in zip(self.letters, values, strict=True):
-            if value is None:
-                continue
-            kind = type(value)
-            if kind is str:
-                if not value:
-                    add(f'<c r="{letter}{r}" t="inlineStr"/>')
-                    continue
-                if ILLEGAL_CHARACTERS_RE.search(value):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                style = f' s="{self.quoted_style}"' if value.startswith(FORMULA_PREFIXES) else ""
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                if "&" in value or "<" in value or ">" in value or "\r" in value:
-                    value = (
-                        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                        .replace("\r", "&#13;")
-                    )  # fmt: skip
-                add(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>')
-            elif kind is int:
-                add(f'<c r="{letter}{r}" t="n"><v>{value}</v></c>')
-            elif kind is date:
-                add(f'<c r="{letter}{r}" s="{self.date_style}" t="n"><v>{self._date(value)}</v></c>')
-            elif kind is float:
-                add(f'<c r="{letter}{r}" t="n"><v>{safe_string(value)}</v></c>')
-            else:
-                raise TypeError(f"unexpected {kind.__name__} in a record row")
-        add("</row>")
-        return "".join(parts)
-
-    def write(self, rows: Iterable[Iterable[object]]) -> int:
-        """Write ``rows`` after the header, set the auto-filter over them; return how many."""
-        ws, end = self.sheet.ws, self.letters[-1]
-        first = self.sheet.rows + 1
-        placeholder = f'ref="A1:{end}{first - 1}"'
-        ws.auto_filter.ref = f"A1:{end}{first - 1}"
-        ws.close()  # openpyxl writes the sheet, header included, to its temporary file
-        path = ws._writer.out
-        with open(path, "rb") as existing:
-            head, tail = existing.read().split(b"</sheetData>", 1)
-        n = 0
-        with open(path, "wb") as out:
-            out.write(head)
-            chunk: list[str] = []
-            for n, values in enumerate(rows, start=1):
-                chunk.append(self._row(first + n - 1, values))
-                if len(chunk) == self.CHUNK:
-                    out.write("".join(chunk).encode("utf-8"))
-                    chunk.clear()
-            out.write("".join(chunk).encode("utf-8"))
-            last = first + n - 1
-            final = f'ref="A1:{end}{last}"'.encode()
-            out.write(b"</sheetData>" + tail.replace(placeholder.encode(), final, 1))
-        ws.auto_filter.ref = f"A1:{end}{last}"  # the workbook's filter range is written on save
-        self.sheet.rows = last
-        return n
-
-
-def _sheet_title(title: str) -> str:
-    return _SHEET_TITLE_BAD.sub(" ", title)[:31]
 
 
 class WorkbookBuilder:
@@ -280,6 +78,7 @@ class WorkbookBuilder:
         self.session, self.f, self.t, self.locale = session, filters, gettext, locale
         self.threshold = threshold
         self.suppress = filters.is_donor
+        self.rules = tables.Disclosure.for_filters(filters, threshold)
         self.timezone = timezone
         self.generated_at = generated_at or datetime.now(UTC)
         self.workbook = Workbook(write_only=True)
@@ -331,7 +130,7 @@ class WorkbookBuilder:
 
     def overview(self) -> None:
         t, f = self.t, self.f
-        sheet = _Sheet(self.workbook, t(N_("Overview")), widths=(30, 100))
+        sheet = Sheet(self.workbook, t(N_("Overview")), widths=(30, 100))
         sheet.ws.sheet_view.showGridLines = False
         sheet.title(t(N_("Yntymak: community prevention of violent extremism")), TITLE_FONT)
         sheet.append([t(N_("Progress against the 14 recommendations of the 2016 Bishkek conference"))])
@@ -339,8 +138,10 @@ class WorkbookBuilder:
         stamp = format_datetime(
             self.generated_at, format="medium", tzinfo=ZoneInfo(self.timezone), locale=self.locale
         )
+        period = f"{self._date(f.date_from)} – {self._date(f.date_to)}"
+        widened = widened_note(f, t, self._date)
         lines = [
-            (N_("Period"), f"{self._date(f.date_from)} – {self._date(f.date_to)}"),
+            (N_("Period"), f"{period}\n{widened}" if widened else period),
             (N_("Audience"), t(AUDIENCE_LABELS[f.audience])),
             (N_("Generated at"), f"{stamp} ({self.timezone})"),
             (N_("Records counted"), ", ".join(t(STATUS_LABELS[s]) for s in f.statuses)),
@@ -363,20 +164,12 @@ class WorkbookBuilder:
             ("incidents", N_("Incidents")),
             ("assessments", N_("Driver assessments")),
         ):
-            value = suppress_value(totals[key], self.threshold, enabled=self.suppress)
-            cell = sheet.cell(value, fmt=INTEGER)
+            cell = sheet.cell(self.rules.tally(totals[key]), fmt=INTEGER)
             cell.alignment = Alignment(horizontal="left")
             sheet.append([sheet.cell(t(label), font=Font(bold=True)), cell])
         sheet.blank()
         sheet.title(t(N_("Notes")))
-        notes = [t(DONOR_STATUS_NOTE)] if f.is_donor else []
-        if self.suppress:
-            mark = small_mark(self.threshold)
-            notes.append(t(SUPPRESSION_NOTE) % {"below": self.threshold - 1, "mark": mark})
-        else:
-            notes.append(t(EXACT_NOTE))
-        notes += [t(MULTI_NOTE), t(SOURCES_NOTE)]
-        for note in notes:
+        for note in [*disclosure_notes(f, self.rules, t), t(MULTI_NOTE), t(SOURCES_NOTE)]:
             sheet.note(note, column=2)
         self.counts["overview"] = sheet.rows
 
@@ -392,14 +185,14 @@ class WorkbookBuilder:
             t(N_("Communities reached")),
             t(N_("Top target groups")),
         ]
-        sheet = _Sheet(self.workbook, t(N_("By recommendation")), (8, 42, 11, *[10] * 8, 13, 13, 50))
+        sheet = Sheet(self.workbook, t(N_("By recommendation")), (8, 42, 11, *[10] * 8, 13, 13, 50))
         sheet.ws.freeze_panes = "C2"
         sheet.header(headers)
         for row in rows:
-            activities, cells, total, reached = tables.count_line(row, self.threshold, self.suppress)
+            activities, cells, total, reached = tables.count_line(row, self.rules)
             groups = "; ".join(
-                f"{self.labels['group'][code]} ({suppress_value(n, self.threshold, enabled=self.suppress)})"
-                for code, n in row.top_groups
+                f"{self.labels['group'][code]} ({self.rules.value(n, key)})"
+                for code, n, key in row.top_groups
             )
             sheet.append(
                 [
@@ -425,10 +218,10 @@ class WorkbookBuilder:
 
     def participants(self) -> None:
         t = self.t
-        sheet = _Sheet(self.workbook, t(N_("Participants")), (42, *[12] * 12))
+        sheet = Sheet(self.workbook, t(N_("Participants")), (42, *[12] * 12))
         sheet.ws.freeze_panes = "B1"
         totals = q.activity_totals(self.session, self.f)
-        grid = tables.participants_grid(totals, self.threshold, self.suppress)
+        grid = tables.participants_grid(totals, self.rules)
         sheet.title(t(N_("Participants by sex and age band")))
         sheet.header(["", *(t(AGE_BAND_LABELS[b]) for b in tables.BANDS), t(N_("Total"))])
         for sex, cells, total in zip(tables.SEXES, grid.cells, grid.row_totals, strict=True):
@@ -452,14 +245,14 @@ class WorkbookBuilder:
             ]
         )
         for row in q.by_target_group(self.session, self.f):
-            activities, cells, total, reached = tables.count_line(row, self.threshold, self.suppress)
+            activities, cells, total, reached = tables.count_line(row, self.rules)
             sheet.append(
                 [self.labels["group"][row.code], *sheet.numbers([activities, *cells, total, reached])]
             )
         self.counts["participants"] = sheet.rows
 
     def _grid(
-        self, sheet: _Sheet, corner: str, rows: list[str], columns: list[str], grid: tables.Grid
+        self, sheet: Sheet, corner: str, rows: list[str], columns: list[str], grid: tables.Grid
     ) -> None:
         t = self.t
         sheet.header([corner, *columns, t(N_("Total"))])
@@ -479,14 +272,14 @@ class WorkbookBuilder:
         months = q.months_between(f.date_from, f.date_to)
         regions = tables.cube_regions(cube)
         names = q.region_names(self.session)
-        sheet = _Sheet(self.workbook, t(N_("Incidents")), (46, *[11] * max(len(months), 16)))
+        sheet = Sheet(self.workbook, t(N_("Incidents")), (46, *[11] * max(len(months), 16)))
         sheet.ws.freeze_panes = "B1"
         categories = [self.labels["category"][c] for c in tables.CATEGORY_CODES]
         sheet.title(t(N_("Incidents by category and month")))
-        grid = tables.category_by_month(cube, months, self.threshold, self.suppress)
+        grid = tables.category_by_month(cube, months, self.rules)
         self._grid(sheet, t(N_("Category")), categories, [self._month(m) for m in months], grid)
         sheet.title(t(N_("Incidents by region and category")))
-        grid = tables.region_by_category(cube, regions, self.threshold, self.suppress)
+        grid = tables.region_by_category(cube, regions, self.rules)
         self._grid(sheet, t(N_("Region")), [names.get(r, r) for r in regions], categories, grid)
         for title, column, codes, kind in (
             (N_("Incidents by severity"), "severity", tables.SEVERITY_CODES, "severity"),
@@ -498,9 +291,7 @@ class WorkbookBuilder:
             ),
         ):
             counts = q.incidents_by(self.session, f, column)
-            shown, total = tables.series_with_total(
-                [counts.get(c, 0) for c in codes], self.threshold, self.suppress
-            )
+            shown, total = tables.series_with_total([counts.get(c, q.Tally(0)) for c in codes], self.rules)
             sheet.title(t(title))
             sheet.header([t(N_("Value")), t(N_("Incidents"))])
             for code, value in zip(codes, shown, strict=True):
@@ -510,7 +301,7 @@ class WorkbookBuilder:
         if not self.suppress:
             sheet.title(t(N_("Incidents by category, month and region")))
             sheet.header([t(N_("Month")), t(N_("Region")), t(N_("Category")), t(N_("Incidents"))])
-            for category, month, region, n in cube:
+            for category, month, region, n, _key in cube:
                 sheet.append([month, names.get(region, region), self.labels["category"][category], n])
         self.counts["incident_cells"] = len(cube)
 
@@ -522,7 +313,7 @@ class WorkbookBuilder:
             t(N_("Drivers addressed")), *self.cell_headers, t(N_("Participants")), t(N_("Review status")),
             t(N_("Partners")), t(N_("Outcome")), t(N_("Follow-up")),
         ]  # fmt: skip
-        sheet = _Sheet(
+        sheet = Sheet(
             self.workbook,
             t(N_("Activities")),
             (38, 11, 18, 20, 18, 26, 28, 16, 36, 36, *[8] * 9, 12, 30, 40, 40),
@@ -533,7 +324,7 @@ class WorkbookBuilder:
         gpos, dpos = self.group_position, self.driver_position
 
         def rows() -> Iterator[list]:
-            for row in q.activity_rows(self.session, self.f):
+            for row in activity_rows(self.session, self.f):
                 (uid, day, region, district, community, org, type_code, recs, groups, drivers, *rest) = row
                 cells, (status, partners, outcome, follow_up) = rest[:8], rest[8:]
                 recs_text = ", ".join(sorted(recs.split(","), key=lambda c: int(c[1:]))) if recs else ""
@@ -543,7 +334,7 @@ class WorkbookBuilder:
                     *cells, sum(cells), statuses[str(status)], partners, outcome, follow_up,
                 ]  # fmt: skip
 
-        n = _RowStream(sheet, len(headers)).write(rows())
+        n = RowStream(sheet, len(headers)).write(rows())
         self.counts["activity_rows"] = n
 
     def incident_records(self) -> None:
@@ -554,7 +345,7 @@ class WorkbookBuilder:
             t(N_("Follow-up status")), t(N_("Perceived drivers")), *self.cell_headers,
             t(N_("People affected")), t(N_("Review status")), t(N_("Description")),
         ]  # fmt: skip
-        sheet = _Sheet(
+        sheet = Sheet(
             self.workbook,
             t(N_("Incident records")),
             (38, 11, 18, 20, 18, 26, 34, 10, 22, 12, 36, *[8] * 9, 12, 50),
@@ -566,7 +357,7 @@ class WorkbookBuilder:
         follow, statuses, dpos = labels["incident_status"], labels["status"], self.driver_position
 
         def rows() -> Iterator[list]:
-            for row in q.incident_rows(self.session, self.f):
+            for row in incident_rows(self.session, self.f):
                 (
                     uid,
                     day,
@@ -589,16 +380,16 @@ class WorkbookBuilder:
                     description,
                 ]  # fmt: skip
 
-        n = _RowStream(sheet, len(headers)).write(rows())
+        n = RowStream(sheet, len(headers)).write(rows())
         self.counts["incident_rows"] = n
 
     def drivers(self) -> None:
         t, f = self.t, self.f
         matrix = q.driver_matrix(self.session, f)
-        regions, means, changes, assessments = tables.driver_tables(matrix, self.threshold, self.suppress)
+        regions, means, changes, assessments = tables.driver_tables(matrix, self.rules)
         names = q.region_names(self.session)
         drivers = [self.labels["driver"][d] for d in tables.DRIVER_CODES]
-        sheet = _Sheet(self.workbook, t(N_("Drivers")), (26, 13, *[14] * len(drivers)))
+        sheet = Sheet(self.workbook, t(N_("Drivers")), (26, 13, *[14] * len(drivers)))
         sheet.ws.freeze_panes = "C2"
         headers = [t(N_("Region")), t(N_("Assessments")), *drivers]
         sheet.header(headers, height=48)

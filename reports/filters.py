@@ -3,10 +3,16 @@
 :func:`resolve_filters` turns what a person typed (codes, dates) into a :class:`ReportFilters`,
 refusing unknown codes, contradictions and anything outside the viewer's scope with a
 :class:`FilterError` that names the field and says what is wrong.
+
+Donor figures come on a coarse grid, so that two overlapping donor outputs differ by whole
+months of whole regions, never by a day or a village: the period is widened to whole months (not
+beyond the current month), and nothing finer than a region (no district, organisation or
+community) can be chosen.
 """
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -18,6 +24,8 @@ from app.errors import DomainError
 from app.models import Community, Country, District, Organisation, Region, User
 from app.services.scope import community_ids_in_scope, region_ids_in_scope
 from app.vocabulary import N_, Role, Status
+
+from .cellkey import DEFAULT_CELL_KEY_TABLE, CellKeyTable
 
 
 class Audience(StrEnum):
@@ -31,14 +39,8 @@ AUDIENCE_LABELS = {Audience.DONOR: N_("Donor (aggregates)"), Audience.COORDINATO
 
 #: Records that count in any report: drafts and returned records never do.
 REPORT_STATUSES: tuple[Status, ...] = (Status.SUBMITTED, Status.APPROVED)
-#: Records that count for donors. Review and approval do not exist yet, so submitted records are
-#: treated as the donor set; when review ships this becomes ``(Status.APPROVED,)``.
-DONOR_STATUSES: tuple[Status, ...] = (Status.SUBMITTED, Status.APPROVED)
-#: Said wherever donors read a report (Overview sheet, dashboard).
-DONOR_STATUS_NOTE = N_(
-    "Review and approval are not in use yet: submitted records are counted as if approved. "
-    "Drafts and records returned for changes are never counted."
-)
+#: Records that count for donors: only those a coordinator has approved.
+DONOR_STATUSES: tuple[Status, ...] = (Status.APPROVED,)
 
 #: A report covers this many days when no start date is given.
 DEFAULT_PERIOD_DAYS = 365
@@ -52,11 +54,10 @@ class FilterError(DomainError):
     """
 
     def __init__(self, field: str, message: str, http_status: int = 400, **params: object) -> None:
-        self.field = field
-        self.message = message
+        super().__init__(message % params, field=field, code="bad_filter")
+        self.message = message  # the English source: :meth:`translated` looks it up
         self.params = params
         self.http_status = http_status
-        super().__init__(message % params)
 
     def translated(self, gettext: object) -> str:
         """The message in the caller's language."""
@@ -80,6 +81,10 @@ class ReportFilters:
     organisation_id: int | None = None
     #: Name of the viewer's assigned area when the report is limited to it.
     scope_name: str | None = None
+    #: The period asked for, when the donor grid widened it to whole months (else None).
+    requested: tuple[date, date] | None = None
+    #: Perturbation of donor counts (the ``CELL_KEY_TABLE`` setting).
+    cell_key_table: CellKeyTable = DEFAULT_CELL_KEY_TABLE
 
     @property
     def statuses(self) -> tuple[Status, ...]:
@@ -91,8 +96,22 @@ class ReportFilters:
     def is_donor(self) -> bool:
         return self.audience == Audience.DONOR
 
+    @property
+    def widened(self) -> bool:
+        """Whether the period shown is wider than the one asked for (donor whole months)."""
+        return self.requested is not None
+
     def previous(self) -> ReportFilters:
-        """The same filters over the period of equal length just before this one."""
+        """The same filters over the period of equal length just before this one.
+
+        For donors, the same number of whole months just before.
+        """
+        if self.is_donor and self.date_from.day == 1 and self.date_to == month_end(self.date_to):
+            months = (
+                (self.date_to.year - self.date_from.year) * 12 + self.date_to.month - self.date_from.month
+            )
+            prev_to = self.date_from - timedelta(days=1)
+            return replace(self, date_from=add_months(prev_to.replace(day=1), -months), date_to=prev_to)
         length = self.date_to - self.date_from
         prev_to = self.date_from - timedelta(days=1)
         return replace(self, date_from=prev_to - length, date_to=prev_to)
@@ -128,6 +147,30 @@ def _default_from(date_to: date) -> date:
     return date_to - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
 
 
+def month_end(day: date) -> date:
+    """The last day of ``day``'s month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def add_months(first: date, months: int) -> date:
+    """The first day of the month ``months`` after (or before) ``first``'s month."""
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def donor_period(date_from: date, date_to: date, today: date) -> tuple[date, date]:
+    """The period widened to whole months: ``date_from`` to the first of its month, ``date_to`` to
+    the last of its month but not beyond the end of the current month."""
+    return date_from.replace(day=1), min(month_end(date_to), month_end(today))
+
+
+#: Place filters finer than a region, refused for the donor audience.
+_DONOR_REFUSED = {
+    "district": N_("Donor figures go no finer than a region: choose a region instead of a district."),
+    "organisation": N_("Donor figures cannot be limited to one organisation: choose a region or country."),
+}
+
+
 def resolve_filters(
     session: Session,
     *,
@@ -141,11 +184,13 @@ def resolve_filters(
     organisation: str | None = None,
     status: str | None = None,
     today: date | None = None,
+    cell_key_table: CellKeyTable | None = None,
 ) -> ReportFilters:
     """Check the filters against the database and the viewer's scope; raise :class:`FilterError`.
 
     ``viewer`` None is the command line run on the server: everything, any audience.
     A donor always gets the donor audience and every area; a coordinator their area only.
+    The donor audience (whoever asks for it) gets whole months and regions at the finest.
     """
     role = viewer.role if viewer is not None else None
     if audience in (None, ""):
@@ -157,10 +202,24 @@ def resolve_filters(
     if role == Role.DONOR and audience != Audience.DONOR:
         raise FilterError("audience", N_("Donors and partners see aggregates only."), http_status=403)
 
-    date_to = date_to or today or date.today()
+    today = today or date.today()
+    date_to = date_to or today
     date_from = date_from or _default_from(date_to)
     if date_from > date_to:
         raise FilterError("date_from", N_("The start date is after the end date."))
+    requested = None
+    if audience == Audience.DONOR:
+        for field, value in (("district", district), ("organisation", organisation)):
+            if value:
+                raise FilterError(field, _DONOR_REFUSED[field])
+        widened = donor_period(date_from, date_to, today)
+        if widened[0] > widened[1]:
+            raise FilterError(
+                "date_from", N_("Donor figures end with the current month: choose an earlier start.")
+            )
+        if widened != (date_from, date_to):
+            requested = (date_from, date_to)
+            date_from, date_to = widened
 
     status_value = None
     if status:
@@ -168,8 +227,9 @@ def resolve_filters(
             status_value = Status(status)
         except ValueError:
             raise FilterError("status", N_("Unknown status: %(code)s."), code=status) from None
-        allowed = DONOR_STATUSES if audience == Audience.DONOR else REPORT_STATUSES
-        if status_value not in allowed:
+        if audience == Audience.DONOR and status_value not in DONOR_STATUSES:
+            raise FilterError("status", N_("Donor figures count approved records only."))
+        if status_value not in REPORT_STATUSES:
             raise FilterError("status", N_("Reports count submitted and approved records only."))
 
     country_row = region_row = district_row = org_row = None
@@ -265,4 +325,6 @@ def resolve_filters(
         community_ids=community_ids,
         organisation_id=org_row.id if org_row else None,
         scope_name=scope_name,
+        requested=requested,
+        cell_key_table=cell_key_table or DEFAULT_CELL_KEY_TABLE,
     )

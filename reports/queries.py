@@ -1,19 +1,21 @@
 """Report aggregates, computed in SQL (GROUP BY) and returned as plain rows.
 
 Every function takes a session and one :class:`~reports.filters.ReportFilters`; the workbook,
-the charts and the page all read from here. Exact numbers only: suppression for donors happens
-afterwards, in :mod:`reports.suppression`. The row generators (one row per record) refuse the
-donor audience.
+the charts and the page all read from here. Exact numbers only: perturbation and suppression for
+donors happen afterwards (:mod:`reports.cellkey`, :mod:`reports.tables`). Beside every count comes
+its key sum: the sum of the ``record_key`` of the records it counts, one ``SUM`` beside the
+``COUNT`` in the same ``GROUP BY`` (for communities reached, the sum of their community keys).
+One row per record (coordinators only) is in :mod:`reports.rows`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, not_, select
+from sqlalchemy import ColumnElement, and_, exists, func, literal_column, not_, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -23,24 +25,28 @@ from app.models import (
     DriverAssessment,
     DriverRating,
     Incident,
-    Organisation,
     RecordMixin,
     Region,
-    activity_drivers,
     activity_recommendations,
     activity_target_groups,
-    incident_drivers,
 )
 from app.vocabulary import COUNT_CELLS, DRIVERS, RECOMMENDATIONS, TARGET_GROUPS
 
+from .cellkey import community_key
 from .filters import DONOR_STATUSES, REPORT_STATUSES, Audience, ReportFilters
 
 __all__ = ["DONOR_STATUSES", "REPORT_STATUSES", "Audience", "ReportFilters"]
 
 #: The eight participant columns, in display order (female first, youngest first).
 CELLS: tuple[str, ...] = tuple(column for column, _sex, _band in COUNT_CELLS)
-#: Rows fetched per round trip by the row generators.
-ROW_BATCH = 2000
+_NO_CELLS = (0,) * len(CELLS)
+
+
+class Tally(NamedTuple):
+    """A count and the sum of the keys of what it counts (its cell key, before ``mod 2**16``)."""
+
+    n: int
+    key: int = 0
 
 
 def month_bucket(session: Session, column: ColumnElement) -> ColumnElement[str]:
@@ -77,35 +83,68 @@ def _cell_sums() -> list[ColumnElement[int]]:
     return [func.coalesce(func.sum(getattr(Activity, column)), 0) for column in CELLS]
 
 
+def key_sum(model: type[RecordMixin], filters: ReportFilters) -> ColumnElement[int]:
+    """``SUM(record_key)``, 0 for no rows: the key of the cell a ``COUNT(*)`` beside it makes.
+
+    Only donor figures are perturbed: for coordinators this is the constant 0, so their queries
+    read exactly the columns they read before keys existed.
+    """
+    if not filters.is_donor:
+        return literal_column("0")
+    return func.coalesce(func.sum(model.record_key), 0)
+
+
 @dataclass
 class CountRow:
-    """One line of a participants table: activities, the eight cells, communities reached."""
+    """One line of a participants table: activities, the eight cells, communities reached.
+
+    ``key`` is the key sum of its activities (for the activity count and, offset per measure, the
+    people counts); ``communities_key`` the key sum of the communities reached.
+    """
 
     code: str
     activities: int = 0
-    cells: tuple[int, ...] = (0,) * len(CELLS)
+    cells: tuple[int, ...] = _NO_CELLS
     communities: int = 0
-    top_groups: list[tuple[str, int]] = field(default_factory=list)
+    #: ``(target group code, activities, key sum)``, most activities first.
+    top_groups: list[tuple[str, int, int]] = field(default_factory=list)
+    key: int = 0
+    communities_key: int = 0
 
     @property
     def participants(self) -> int:
         return sum(self.cells)
 
 
+def _roll_up(code: str, rows: list[tuple]) -> CountRow:
+    """One :class:`CountRow` from rows of ``(community id, activities, key sum, *cells)``."""
+    n = key = communities_key = 0
+    cells = [0] * len(CELLS)
+    for community_id, count, keys, *sums in rows:
+        n, key = n + count, key + keys
+        cells = [a + b for a, b in zip(cells, sums, strict=True)]
+        communities_key += community_key(community_id)
+    return CountRow(code, n, tuple(cells), len(rows), key=key, communities_key=communities_key)
+
+
 def _counts_per_code(
     session: Session, filters: ReportFilters, code: ColumnElement[str]
-) -> dict[str, tuple[int, int, tuple[int, ...]]]:
-    """Per code of a link table (activity -> recommendation or target group): activities,
-    communities reached and the participant cells, in one GROUP BY."""
+) -> dict[str, CountRow]:
+    """Per code of a link table (activity -> recommendation or target group): activities, their
+    key sum, the participant cells and the communities reached, from one GROUP BY (code, community)
+    rolled up here: the communities reached are the groups, so their keys come for free."""
     link = code.table
     query = (
-        select(code, func.count(), func.count(distinct(Activity.community_id)), *_cell_sums())
+        select(code, Activity.community_id, func.count(), key_sum(Activity, filters), *_cell_sums())
         .select_from(link)
         .join(Activity, Activity.id == link.c.activity_id)
         .where(*record_conditions(Activity, filters))
-        .group_by(code)
+        .group_by(code, Activity.community_id)
     )
-    return {key: (n, reached, tuple(cells)) for key, n, reached, *cells in session.execute(query)}
+    grouped: dict[str, list[tuple]] = defaultdict(list)
+    for value, *rest in session.execute(query):
+        grouped[value].append(tuple(rest))
+    return {value: _roll_up(value, rows) for value, rows in grouped.items()}
 
 
 def by_recommendation(session: Session, filters: ReportFilters, *, top_groups: bool = True) -> list[CountRow]:
@@ -114,8 +153,9 @@ def by_recommendation(session: Session, filters: ReportFilters, *, top_groups: b
     groups = _top_groups_by_recommendation(session, filters) if top_groups else {}
     rows = []
     for code, *_labels in RECOMMENDATIONS:
-        n, reached, cells = found.get(code, (0, 0, (0,) * len(CELLS)))
-        rows.append(CountRow(code, n, cells, reached, groups.get(code, [])[:3]))
+        row = found.get(code, CountRow(code))
+        row.top_groups = groups.get(code, [])[:3]
+        rows.append(row)
     return rows
 
 
@@ -123,7 +163,7 @@ def _top_groups_by_recommendation(session: Session, filters: ReportFilters) -> d
     rec, grp = activity_recommendations, activity_target_groups
     count = func.count()
     query = (
-        select(rec.c.recommendation_code, grp.c.target_group_code, count)
+        select(rec.c.recommendation_code, grp.c.target_group_code, count, key_sum(Activity, filters))
         .select_from(rec)
         .join(grp, grp.c.activity_id == rec.c.activity_id)
         .join(Activity, Activity.id == rec.c.activity_id)
@@ -131,44 +171,45 @@ def _top_groups_by_recommendation(session: Session, filters: ReportFilters) -> d
         .group_by(rec.c.recommendation_code, grp.c.target_group_code)
         .order_by(rec.c.recommendation_code, count.desc(), grp.c.target_group_code)
     )
-    result: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for rec_code, group_code, n in session.execute(query):
-        result[rec_code].append((group_code, n))
+    result: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for rec_code, group_code, n, key in session.execute(query):
+        result[rec_code].append((group_code, n, key))
     return result
 
 
 def by_target_group(session: Session, filters: ReportFilters) -> list[CountRow]:
     """Per target group: activities that engaged it, their participants and communities."""
     found = _counts_per_code(session, filters, activity_target_groups.c.target_group_code)
-    rows = []
-    for code, _label in TARGET_GROUPS:
-        n, reached, cells = found.get(code, (0, 0, (0,) * len(CELLS)))
-        rows.append(CountRow(code, n, cells, reached))
-    return rows
+    return [found.get(code, CountRow(code)) for code, _label in TARGET_GROUPS]
 
 
 def activity_totals(session: Session, filters: ReportFilters) -> CountRow:
-    """All activities: count, participants by sex x age band, communities reached."""
-    query = select(func.count(), func.count(distinct(Activity.community_id)), *_cell_sums()).where(
-        *record_conditions(Activity, filters)
+    """All activities: count, participants by sex x age band, communities reached (with keys)."""
+    query = (
+        select(Activity.community_id, func.count(), key_sum(Activity, filters), *_cell_sums())
+        .where(*record_conditions(Activity, filters))
+        .group_by(Activity.community_id)
     )
-    n, reached, *cells = session.execute(query).one()
-    return CountRow("all", n, tuple(cells), reached)
+    return _roll_up("all", [tuple(row) for row in session.execute(query)])
 
 
-def activities_by_month(session: Session, filters: ReportFilters) -> list[tuple[str, int]]:
-    """``(month, activities)`` for every month of the period."""
+def activities_by_month(session: Session, filters: ReportFilters) -> list[tuple[str, int, int]]:
+    """``(month, activities, key sum)`` for every month of the period."""
     month = month_bucket(session, Activity.date)
-    query = select(month, func.count()).where(*record_conditions(Activity, filters)).group_by(month)
-    found = dict(session.execute(query).all())
-    return [(m, found.get(m, 0)) for m in months_between(filters.date_from, filters.date_to)]
+    query = (
+        select(month, func.count(), key_sum(Activity, filters))
+        .where(*record_conditions(Activity, filters))
+        .group_by(month)
+    )
+    found = {m: (n, key) for m, n, key in session.execute(query)}
+    return [(m, *found.get(m, (0, 0))) for m in months_between(filters.date_from, filters.date_to)]
 
 
-def incident_cube(session: Session, filters: ReportFilters) -> list[tuple[str, str, str, int]]:
-    """``(category, month, region code, incidents)`` for every combination that occurs."""
+def incident_cube(session: Session, filters: ReportFilters) -> list[tuple[str, str, str, int, int]]:
+    """``(category, month, region code, incidents, key sum)`` for every combination that occurs."""
     month = month_bucket(session, Incident.date)
     query = (
-        select(Incident.category_code, month, Region.code, func.count())
+        select(Incident.category_code, month, Region.code, func.count(), key_sum(Incident, filters))
         .join(Community, Community.id == Incident.community_id)
         .join(District, District.id == Community.district_id)
         .join(Region, Region.id == District.region_id)
@@ -179,21 +220,29 @@ def incident_cube(session: Session, filters: ReportFilters) -> list[tuple[str, s
     return [tuple(row) for row in session.execute(query)]
 
 
-def incidents_by(session: Session, filters: ReportFilters, column: str) -> dict[str, int]:
+def incidents_by(session: Session, filters: ReportFilters, column: str) -> dict[str, Tally]:
     """Incidents per value of ``severity``, ``incident_status``, ``response`` or ``category_code``."""
     attribute = getattr(Incident, column)
-    query = select(attribute, func.count()).where(*record_conditions(Incident, filters)).group_by(attribute)
-    return {str(getattr(key, "value", key)): n for key, n in session.execute(query)}
+    query = (
+        select(attribute, func.count(), key_sum(Incident, filters))
+        .where(*record_conditions(Incident, filters))
+        .group_by(attribute)
+    )
+    return {str(getattr(value, "value", value)): Tally(n, key) for value, n, key in session.execute(query)}
 
 
 @dataclass
 class DriverCell:
-    """Mean rating (0-3) of one driver in one region, and the previous period's."""
+    """Mean rating (0-3) of one driver in one region, and the previous period's.
+
+    ``key`` is the key sum of the assessments behind ``assessments`` (this period).
+    """
 
     mean: float | None
     assessments: int
     previous_mean: float | None
     previous_assessments: int
+    key: int = 0
 
     @property
     def change(self) -> float | None:
@@ -202,9 +251,15 @@ class DriverCell:
         return round(self.mean - self.previous_mean, 2)
 
 
-def _driver_means(session: Session, filters: ReportFilters) -> dict[tuple[str, str], tuple[float, int]]:
+def _driver_means(session: Session, filters: ReportFilters) -> dict[tuple[str, str], tuple[float, int, int]]:
     query = (
-        select(Region.code, DriverRating.driver_code, func.avg(DriverRating.rating), func.count())
+        select(
+            Region.code,
+            DriverRating.driver_code,
+            func.avg(DriverRating.rating),
+            func.count(),
+            key_sum(DriverAssessment, filters),
+        )
         .select_from(DriverRating)
         .join(DriverAssessment, DriverAssessment.id == DriverRating.assessment_id)
         .join(Community, Community.id == DriverAssessment.community_id)
@@ -213,7 +268,7 @@ def _driver_means(session: Session, filters: ReportFilters) -> dict[tuple[str, s
         .where(*record_conditions(DriverAssessment, filters))
         .group_by(Region.code, DriverRating.driver_code)
     )
-    return {(r, d): (round(float(mean), 2), n) for r, d, mean, n in session.execute(query)}
+    return {(r, d): (round(float(mean), 2), n, key) for r, d, mean, n, key in session.execute(query)}
 
 
 def driver_matrix(session: Session, filters: ReportFilters) -> dict[str, dict[str, DriverCell]]:
@@ -225,9 +280,9 @@ def driver_matrix(session: Session, filters: ReportFilters) -> dict[str, dict[st
     for region in regions:
         matrix[region] = {}
         for driver, _label in DRIVERS:
-            mean, n = current.get((region, driver), (None, 0))
-            prev_mean, prev_n = previous.get((region, driver), (None, 0))
-            matrix[region][driver] = DriverCell(mean, n, prev_mean, prev_n)
+            mean, n, key = current.get((region, driver), (None, 0, 0))
+            prev_mean, prev_n, _key = previous.get((region, driver), (None, 0, 0))
+            matrix[region][driver] = DriverCell(mean, n, prev_mean, prev_n, key)
     return matrix
 
 
@@ -237,6 +292,8 @@ class CoverageRow:
     name: str
     reached: int
     communities: int
+    #: Key sum of the communities reached.
+    reached_key: int = 0
 
     @property
     def share(self) -> float:
@@ -244,11 +301,11 @@ class CoverageRow:
 
 
 def coverage_by_region(
-    session: Session, filters: ReportFilters, *, reached: dict[str, int] | None = None
+    session: Session, filters: ReportFilters, *, reached: dict[str, Tally] | None = None
 ) -> list[CoverageRow]:
     """Per region: communities with at least one activity, over all communities (in the filters).
 
-    ``reached`` (communities with activities per region code) when the caller has counted them.
+    ``reached`` (:func:`reached_by_region`) when the caller has counted them.
     """
     totals_query = (
         select(Region.code, Region.name, func.count(Community.id))
@@ -260,20 +317,13 @@ def coverage_by_region(
     )
     if filters.community_ids is not None:
         totals_query = totals_query.where(Community.id.in_(sorted(filters.community_ids)))
-    reached_query = (
-        select(Region.code, func.count(distinct(Activity.community_id)))
-        .select_from(Activity)
-        .join(Community, Community.id == Activity.community_id)
-        .join(District, District.id == Community.district_id)
-        .join(Region, Region.id == District.region_id)
-        .where(*record_conditions(Activity, filters))
-        .group_by(Region.code)
-    )
     if reached is None:
-        reached = dict(session.execute(reached_query).all())
-    return [
-        CoverageRow(code, name, reached.get(code, 0), n) for code, name, n in session.execute(totals_query)
-    ]
+        reached = reached_by_region(session, filters)
+    rows = []
+    for code, name, n in session.execute(totals_query):
+        found = reached.get(code, Tally(0))
+        rows.append(CoverageRow(code, name, found.n, n, found.key))
+    return rows
 
 
 @dataclass
@@ -282,8 +332,9 @@ class DashboardAggregates:
 
     recommendations: list[CountRow]
     totals: CountRow
-    monthly: list[tuple[str, int]]
-    incidents: list[tuple[str, str, str, int]]
+    #: ``(month, activities, key sum)``.
+    monthly: list[tuple[str, int, int]]
+    incidents: list[tuple[str, str, str, int, int]]
     drivers: dict[str, dict[str, DriverCell]]
     coverage: list[CoverageRow]
 
@@ -291,76 +342,106 @@ class DashboardAggregates:
 def recommendation_counts(
     session: Session, filters: ReportFilters, *, selected: int | None = None
 ) -> list[CountRow]:
-    """Activities per recommendation (counts only: the dashboard's bar chart).
+    """Activities per recommendation, with their key sums for donors (the dashboard's bar chart).
 
-    ``selected`` (how many activities the filters select) when the caller knows it: when that is
-    most of the activities, counting the links of the activities left out and subtracting them from
-    all links reads far fewer rows than checking every link against the selection.
+    Donors: one pass from the selected activities to their links, counting and summing keys.
+    Coordinators need no keys, so the links alone are read: with ``selected`` (how many activities
+    the filters select) when that is most of the activities, the links of the activities left out
+    are counted and subtracted from all links, which reads far fewer rows than checking every
+    link against the selection. (With keys that shortcut would have to read every activity for
+    its key, twice the work of the direct pass; so donors never take it.)
     """
     link = activity_recommendations
     matching = and_(*record_conditions(Activity, filters))
     count = func.count()
-    per_code = select(link.c.recommendation_code, count).group_by(link.c.recommendation_code)
-    if selected is not None and selected * 2 > session.scalar(select(func.count()).select_from(Activity)):
-        every = dict(session.execute(per_code).all())
-        left_out = dict(
-            session.execute(
-                per_code.where(link.c.activity_id.in_(select(Activity.id).where(not_(matching))))
-            ).all()
+    if filters.is_donor:
+        query = (
+            select(link.c.recommendation_code, count, key_sum(Activity, filters))
+            .select_from(Activity)
+            .join(link, link.c.activity_id == Activity.id)
+            .where(matching)
+            .group_by(link.c.recommendation_code)
         )
-        found = {code: n - left_out.get(code, 0) for code, n in every.items()}
+        found = {code: (n, key) for code, n, key in session.execute(query)}
     else:
-        found = dict(
-            session.execute(per_code.where(link.c.activity_id.in_(select(Activity.id).where(matching)))).all()
-        )
-    return [CountRow(code, found.get(code, 0)) for code, *_labels in RECOMMENDATIONS]
+        per_code = select(link.c.recommendation_code, count).group_by(link.c.recommendation_code)
+        total = session.scalar(select(func.count()).select_from(Activity)) if selected is not None else 0
+        if selected is not None and selected * 2 > total:
+            every = dict(session.execute(per_code).all())
+            left_out = dict(
+                session.execute(
+                    per_code.where(link.c.activity_id.in_(select(Activity.id).where(not_(matching))))
+                ).all()
+            )
+            found = {code: (n - left_out.get(code, 0), 0) for code, n in every.items()}
+        else:
+            query = per_code.where(link.c.activity_id.in_(select(Activity.id).where(matching)))
+            found = {code: (n, 0) for code, n in session.execute(query)}
+    rows = []
+    for code, *_labels in RECOMMENDATIONS:
+        n, key = found.get(code, (0, 0))
+        rows.append(CountRow(code, n, key=key))
+    return rows
 
 
-def reached_by_region(session: Session, filters: ReportFilters) -> dict[str, int]:
-    """Communities with at least one activity, per region code.
+def reached_by_region(session: Session, filters: ReportFilters) -> dict[str, Tally]:
+    """Communities with at least one activity, per region code, with their community key sum.
 
     One index probe per community (does it have a matching activity?) rather than a distinct
-    count over every activity.
+    count over every activity; the communities come back one row each (a few hundred), so their
+    keys are summed here.
     """
     has_activity = exists().where(
         Activity.community_id == Community.id, *record_conditions(Activity, filters)
     )
     query = (
-        select(Region.code, func.count())
+        select(Region.code, Community.id)
         .select_from(Community)
         .join(District, District.id == Community.district_id)
         .join(Region, Region.id == District.region_id)
         .where(has_activity)
-        .group_by(Region.code)
     )
     if filters.community_ids is not None:
         query = query.where(Community.id.in_(sorted(filters.community_ids)))
-    return dict(session.execute(query).all())
+    found: dict[str, list[int]] = defaultdict(list)
+    for code, community_id in session.execute(query):
+        found[code].append(community_id)
+    return {code: Tally(len(ids), sum(map(community_key, ids))) for code, ids in found.items()}
 
 
 def dashboard_aggregates(session: Session, filters: ReportFilters) -> DashboardAggregates:
     """Everything the dashboard needs, each from one indexed pass.
 
     Activities are read once, grouped by day (at most one row per day of the period, in index
-    order, no sort); months and totals are rolled up from those day rows, not from records.
+    order, no sort); months and totals, key sums included, are rolled up from those day rows.
     """
     daily = session.execute(
-        select(Activity.date, func.count(), *_cell_sums())
+        select(Activity.date, func.count(), key_sum(Activity, filters), *_cell_sums())
         .where(*record_conditions(Activity, filters))
         .group_by(Activity.date)
     ).all()
-    by_month: dict[str, int] = defaultdict(int)
+    by_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     cells = [0] * len(CELLS)
-    for day, n, *sums in daily:
-        by_month[f"{day:%Y-%m}"] += n
+    for day, n, key, *sums in daily:
+        month = by_month[f"{day:%Y-%m}"]
+        month[0] += n
+        month[1] += key
         cells = [a + b for a, b in zip(cells, sums, strict=True)]
-    activities = sum(by_month.values())
+    activities = sum(n for n, _key in by_month.values())
     reached = reached_by_region(session, filters)
-    totals = CountRow("all", activities, tuple(cells), sum(reached.values()))
+    totals = CountRow(
+        "all",
+        activities,
+        tuple(cells),
+        sum(t.n for t in reached.values()),
+        key=sum(key for _n, key in by_month.values()),
+        communities_key=sum(t.key for t in reached.values()),
+    )
+    months = months_between(filters.date_from, filters.date_to)
     return DashboardAggregates(
         recommendations=recommendation_counts(session, filters, selected=activities),
         totals=totals,
-        monthly=[(m, by_month.get(m, 0)) for m in months_between(filters.date_from, filters.date_to)],
+        monthly=[(m, *by_month.get(m, (0, 0))) for m in months],
         incidents=incident_cube(session, filters),
         drivers=driver_matrix(session, filters),
         coverage=coverage_by_region(session, filters, reached=reached),
@@ -372,125 +453,14 @@ def region_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(Region.code, Region.name)).all())
 
 
-# --- One row per record (coordinators only) -------------------------------------------------
-
-
-def _codes(owner_column: ColumnElement, code_column: ColumnElement, model: type) -> ColumnElement[str]:
-    """Comma-joined codes linked to the current row, as a correlated subquery."""
-    return (
-        select(func.aggregate_strings(code_column, ","))
-        .where(owner_column == model.id)
-        .correlate(model)
-        .scalar_subquery()
-    )
-
-
-def _place_columns(model: type[RecordMixin]) -> tuple:
-    return (Region.name, District.name, Community.name, Organisation.name)
-
-
-def _joined(query: Select, model: type[RecordMixin]) -> Select:
-    return (
-        query.join(Community, Community.id == model.community_id)
-        .join(District, District.id == Community.district_id)
-        .join(Region, Region.id == District.region_id)
-        .join(Organisation, Organisation.id == model.organisation_id)
-    )
-
-
-def _refuse_donor(filters: ReportFilters) -> None:
-    if filters.audience == Audience.DONOR:
-        raise PermissionError("donor reports never include single records")
-
-
-#: Column order of :func:`activity_rows`.
-ACTIVITY_ROW_FIELDS = (
-    "uuid", "date", "region", "district", "community", "organisation", "activity_type",
-    "recommendations", "target_groups", "drivers", *CELLS, "status", "partners", "outcome", "follow_up",
-)  # fmt: skip
-
-
-def activity_rows(session: Session, filters: ReportFilters) -> Iterator[tuple]:
-    """One tuple per activity (see :data:`ACTIVITY_ROW_FIELDS`), streamed in batches."""
-    _refuse_donor(filters)
-    query = (
-        _joined(
-            select(
-                Activity.uuid,
-                Activity.date,
-                *_place_columns(Activity),
-                Activity.activity_type_code,
-                _codes(
-                    activity_recommendations.c.activity_id,
-                    activity_recommendations.c.recommendation_code,
-                    Activity,
-                ),
-                _codes(
-                    activity_target_groups.c.activity_id, activity_target_groups.c.target_group_code, Activity
-                ),
-                _codes(activity_drivers.c.activity_id, activity_drivers.c.driver_code, Activity),
-                *(getattr(Activity, column) for column in CELLS),
-                Activity.status,
-                Activity.partners,
-                Activity.outcome,
-                Activity.follow_up,
-            ).select_from(Activity),
-            Activity,
+def record_counts(session: Session, filters: ReportFilters) -> dict[str, Tally]:
+    """How many activities, incidents and assessments the filters select, with their key sums."""
+    counts = {}
+    for name, model in (("activities", Activity), ("incidents", Incident), ("assessments", DriverAssessment)):
+        query = (
+            select(func.count(), key_sum(model, filters))
+            .select_from(model)
+            .where(*record_conditions(model, filters))
         )
-        .where(*record_conditions(Activity, filters))
-        .order_by(Activity.date, Activity.id)
-    )
-    yield from _stream(session, query)
-
-
-#: Column order of :func:`incident_rows`.
-INCIDENT_ROW_FIELDS = (
-    "uuid", "date", "region", "district", "community", "organisation", "category", "severity",
-    "response", "incident_status", "drivers", *CELLS, "status", "description",
-)  # fmt: skip
-
-
-def incident_rows(session: Session, filters: ReportFilters) -> Iterator[tuple]:
-    """One tuple per incident (see :data:`INCIDENT_ROW_FIELDS`), streamed in batches."""
-    _refuse_donor(filters)
-    query = (
-        _joined(
-            select(
-                Incident.uuid,
-                Incident.date,
-                *_place_columns(Incident),
-                Incident.category_code,
-                Incident.severity,
-                Incident.response,
-                Incident.incident_status,
-                _codes(incident_drivers.c.incident_id, incident_drivers.c.driver_code, Incident),
-                *(getattr(Incident, column) for column in CELLS),
-                Incident.status,
-                Incident.description,
-            ).select_from(Incident),
-            Incident,
-        )
-        .where(*record_conditions(Incident, filters))
-        .order_by(Incident.date, Incident.id)
-    )
-    yield from _stream(session, query)
-
-
-def _stream(session: Session, query: Select) -> Iterator[tuple]:
-    result = session.execute(query.execution_options(yield_per=ROW_BATCH))
-    for partition in result.partitions():
-        yield from partition
-
-
-def record_counts(session: Session, filters: ReportFilters) -> dict[str, int]:
-    """How many activities, incidents and assessments the filters select."""
-    return {
-        name: session.scalar(
-            select(func.count()).select_from(model).where(*record_conditions(model, filters))
-        )
-        for name, model in (
-            ("activities", Activity),
-            ("incidents", Incident),
-            ("assessments", DriverAssessment),
-        )
-    }
+        counts[name] = Tally(*session.execute(query).one())
+    return counts

@@ -7,6 +7,10 @@ column with its column total, the totals row and column with the grand total) is
 a line with exactly one hidden number would give that number away, so the next smallest
 non-zero number of the line is hidden too (marked ``"*"``), and this repeats until no line has
 exactly one hidden number. Zero is shown: it singles no one out.
+
+For donors the numbers given here are already perturbed (:mod:`reports.cellkey`), and a total is
+then a perturbed cell of its own rather than the sum of the perturbed cells; the lines are still
+protected the same way, so that nothing hidden can be narrowed down from a total.
 """
 
 from __future__ import annotations
@@ -69,17 +73,27 @@ def suppress_grid(
     row_totals: bool = True,
     column_totals: bool = True,
     enabled: bool = True,
+    totals: tuple[Sequence[int], Sequence[int], int] | None = None,
 ) -> Grid:
     """Totals for ``values`` (rows x columns), then primary and secondary suppression.
 
-    With ``enabled`` False (coordinators) the exact numbers and totals come back unchanged.
+    ``totals`` (row totals, column totals, grand total) when the totals are cells of their own
+    rather than the sums of the cells (perturbed donor counts): the same lines are protected.
+    With ``enabled`` False (coordinators) the numbers and totals come back unchanged.
     """
     matrix = [list(row) for row in values]
     n_rows = len(matrix)
     n_cols = len(matrix[0]) if matrix else 0
+    if totals is None:
+        totals = (
+            [sum(row) for row in matrix],
+            [sum(matrix[r][c] for r in range(n_rows)) for c in range(n_cols)],
+            sum(map(sum, matrix)),
+        )
+    row_sums, column_sums, grand = totals
     # The extended grid: cells, a row-total column, a column-total row, the grand total in the corner.
-    grid = [[*row, sum(row)] for row in matrix]
-    grid.append([sum(matrix[r][c] for r in range(n_rows)) for c in range(n_cols)] + [sum(map(sum, matrix))])
+    grid = [[*row, total] for row, total in zip(matrix, row_sums, strict=True)]
+    grid.append([*column_sums, grand])
     hidden: dict[tuple[int, int], str] = {}
     if enabled:
         for r, row in enumerate(grid):

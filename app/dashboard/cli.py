@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
@@ -35,7 +36,8 @@ def _date(option: str, value: str | None) -> date | None:
     "--audience",
     default=Audience.DONOR.value,
     show_default=True,
-    help="donor (small counts hidden, no single records) or coordinator (exact, one row per record).",
+    help="donor (approved records, whole months, counts perturbed and small ones hidden, no single "
+    "records) or coordinator (exact, one row per record).",
 )
 @click.option("--country", help="Country code, e.g. KG.")
 @click.option("--region", help="Region code, e.g. KG-O.")
@@ -61,6 +63,7 @@ def export_report_command(
             date_to=_date("--to", date_to),
             country=country,
             region=region,
+            cell_key_table=current_app.config["CELL_KEY_TABLE"],
         )
     except FilterError as exc:
         db.session.rollback()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Response, current_app, render_template, request, send_file
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, get_locale, gettext
 from flask_login import current_user
 
 from forms.reports import ReportFiltersForm
 from reports.charts import CHART_TITLES, build_dashboard
-from reports.filters import DONOR_STATUS_NOTE
+from reports.notes import disclosure_notes, widened_note
+from reports.tables import Disclosure
 
 from ..extensions import db
 from ..security import REPORT_ROLES, roles_required
@@ -27,13 +28,19 @@ def _form() -> ReportFiltersForm:
 
 
 def _page(form: ReportFiltersForm, status: int = 200, dashboard: object = None) -> tuple[str, int]:
+    notes, widened = [], None
+    if form.filters is not None:
+        rules = Disclosure.for_filters(form.filters, current_app.config["SUPPRESSION_THRESHOLD"])
+        notes = disclosure_notes(form.filters, rules, gettext) if rules.donor else []
+        widened = widened_note(form.filters, gettext, format_date)  # as the period line above it
     return (
         render_template(
             "dashboard/index.html",
             form=form,
             dashboard=dashboard,
             chart_titles=CHART_TITLES,
-            donor_note=DONOR_STATUS_NOTE,
+            donor_notes=notes,
+            widened_note=widened,
             query=request.query_string.decode("utf-8", "replace"),
         ),
         status,

@@ -350,3 +350,11 @@ FOLLOW_UPS: tuple[str, ...] = (
     "Share summary with the district coordinator.",
     "Repeat session in a neighbouring village.",
 )
+
+#: What a coordinator writes when returning an entry (demo data only).
+RETURN_COMMENTS: tuple[str, ...] = (
+    "Please split the participants by age band.",
+    "The date looks wrong: was it last month?",
+    "Say which groups took part.",
+    "Please add the response taken.",
+)

@@ -208,6 +208,7 @@ def _record_base(rng: random.Random, org: _Org, day: date, today: date) -> dict:
         "version": 1,
         "record_key": rng.randrange(RECORD_KEY_RANGE),
         "submitted_at": created if status != Status.DRAFT else None,
+        "review_comment": rng.choice(demo.RETURN_COMMENTS) if status == Status.RETURNED else None,
         "community_id": rng.choice(org.community_ids),
         "organisation_id": org.id,
         "author_id": org.author_id,

@@ -1,7 +1,12 @@
-"""Known records for the report tests, with the numbers they must produce worked out by hand."""
+"""Known records for the report tests, with the numbers they must produce worked out by hand.
+
+Record keys are fixed (:func:`key`), so that donor figures, perturbed by them, are the same in
+every run.
+"""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -12,6 +17,11 @@ PERIOD = {"date_from": date(2025, 1, 1), "date_to": TODAY}
 OSH = "KG-O-KSU-01"  # Osh Region (KG-O)
 OSH_2 = "KG-O-ARV-01"
 SUGHD = "TJ-SU-PNJ-01"  # Sughd Region (TJ-SU)
+
+
+def fixed_keys():
+    """Record keys for one build, the same in every run: spread over ``[0, 2**16)``."""
+    return (n * 40_503 % 2**16 for n in itertools.count(1))
 
 
 @dataclass
@@ -25,6 +35,7 @@ class Known:
 def build(make, db) -> Known:
     """Activities, incidents and assessments in Osh and Sughd, plus records reports must ignore."""
     known = Known()
+    keys = fixed_keys()
     known.osh_volunteer = make.user("volunteer", organisation=make.organisation("KG-O-KSU"))
     known.sughd_volunteer = make.user("volunteer", organisation=make.organisation("TJ-SU-PNJ"))
     osh, sughd = known.osh_volunteer, known.sughd_volunteer
@@ -45,6 +56,7 @@ def build(make, db) -> Known:
                 recommendations=recs,
                 target_groups=groups,
                 status=Status.APPROVED if day.month % 2 else Status.SUBMITTED,
+                record_key=next(keys),
                 **cells,
             )
         )
@@ -60,15 +72,28 @@ def build(make, db) -> Known:
         (osh, OSH_2, date(2025, 3, 12), "interethnic_incident", Severity.MEDIUM),
         (sughd, SUGHD, date(2025, 3, 14), "departure_abroad", Severity.HIGH),
     ]
-    for author, community, day, category, severity in incidents:
+    for number, (author, community, day, category, severity) in enumerate(incidents):
         known.incidents.append(
-            make.incident(author, community=community, date=day, category=category, severity=severity)
+            make.incident(
+                author,
+                community=community,
+                date=day,
+                category=category,
+                severity=severity,
+                status=Status.APPROVED if number % 2 == 0 else Status.SUBMITTED,
+                record_key=next(keys),
+            )
         )
     make.incident(osh, community=OSH, date=date(2025, 2, 12), status=Status.DRAFT)
 
     # Driver assessments: this period and the previous one (2024-07-02 .. 2024-12-31).
-    make.assessment(osh, community=OSH, date=date(2025, 3, 1), ratings={"unemployment": 3, "injustice": 1})
-    make.assessment(osh, community=OSH_2, date=date(2025, 4, 1), ratings={"unemployment": 2, "injustice": 2})
-    make.assessment(osh, community=OSH, date=date(2024, 10, 1), ratings={"unemployment": 1, "injustice": 2})
+    for day, community, ratings in (
+        (date(2025, 3, 1), OSH, {"unemployment": 3, "injustice": 1}),
+        (date(2025, 4, 1), OSH_2, {"unemployment": 2, "injustice": 2}),
+        (date(2024, 10, 1), OSH, {"unemployment": 1, "injustice": 2}),
+    ):
+        make.assessment(
+            osh, community=community, date=day, ratings=ratings, status=Status.APPROVED, record_key=next(keys)
+        )
     db.session.commit()
     return known

@@ -70,7 +70,9 @@ def test_donor_charts_never_show_a_small_count(known, client, make, db, login_as
     figures = _figures(html)
     assert not contains_small_count([figure["data"] for figure in figures.values()], 5)
     assert "&lt;5" in html or "<5" in json.dumps(figures)
-    assert "submitted records are counted as if approved" in html
+    assert "Only records a coordinator has approved are counted." in html
+    assert "counted as if approved" not in html
+    assert "at most 2 up or down" in html
     assert "Download donor version" not in html
 
 

@@ -99,7 +99,10 @@ def test_donor_workbook_has_no_small_count_and_no_records(known, db):
                 seen_mark = seen_mark or cell.value == "<5"
     assert seen_mark
     text = " ".join(str(c) for row in _rows(workbook["Overview"]) for c in row if c)
-    assert "submitted records are counted as if approved" in text
+    assert "Only records a coordinator has approved are counted." in text
+    assert "counted as if approved" not in text
+    assert "at most 2 up or down" in text
+    assert "may not equal the sum" in text
     descriptions = {i.description for i in known.incidents}
     assert not any(str(c) in descriptions for s in workbook.worksheets for row in _rows(s) for c in row if c)
 

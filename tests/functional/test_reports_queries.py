@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from app.models import Community, District, Region
 from reports import queries as q
+from reports import rows as record_rows
+from reports.cellkey import community_key
 from reports.filters import DONOR_STATUSES, Audience, FilterError, resolve_filters
 from reports.queries import CELLS
 
@@ -37,7 +39,8 @@ def test_per_recommendation_matches_the_records(known, db):
         assert rows[code].activities == len(mine)
         assert rows[code].cells == tuple(sum(getattr(a, c) for a in mine) for c in CELLS)
         assert rows[code].communities == len({a.community_id for a in mine})
-    assert rows["R6"].top_groups[0] == ("youth", 2)
+    assert rows["R6"].top_groups[0][:2] == ("youth", 2)
+    assert rows["R6"].key == 0  # coordinators' figures are exact: no keys summed
 
 
 def test_drafts_returned_and_out_of_period_records_never_count(known, db):
@@ -54,10 +57,16 @@ def test_status_filter_for_coordinators(known, db):
     assert approved.activities == sum(a.status == "approved" for a in known.activities)
 
 
-def test_donor_set_is_the_declared_constant(known, db):
-    assert set(DONOR_STATUSES) == {"submitted", "approved"}
+def test_donors_count_approved_records_only(known, db):
+    assert set(DONOR_STATUSES) == {"approved"}
+    approved = [a for a in known.activities if a.status == "approved"]
     donor = q.activity_totals(db.session, _filters(db, audience="donor"))
-    assert donor.activities == len([a for a in known.activities if a.status in DONOR_STATUSES])
+    assert donor.activities == len(approved) < len(known.activities)
+    assert donor.key == sum(a.record_key for a in approved)
+    with pytest.raises(FilterError) as error:
+        _filters(db, audience="donor", status="submitted")
+    assert error.value.field == "status"
+    assert "approved records only" in str(error.value)
 
 
 def test_target_groups_and_months(known, db):
@@ -66,7 +75,7 @@ def test_target_groups_and_months(known, db):
     youth = [a for a in known.activities if "youth" in {g.code for g in a.target_groups}]
     assert groups["youth"].activities == len(youth)
     assert groups["youth"].participants == sum(a.people_total for a in youth)
-    months = dict(q.activities_by_month(db.session, filters))
+    months = {month: n for month, n, _key in q.activities_by_month(db.session, filters)}
     assert list(months) == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
     for month, n in months.items():
         assert n == sum(a.date.strftime("%Y-%m") == month for a in known.activities)
@@ -75,11 +84,45 @@ def test_target_groups_and_months(known, db):
 def test_incidents_by_category_month_region_severity_status(known, db):
     filters = _filters(db, audience="coordinator")
     cube = q.incident_cube(db.session, filters)
-    assert sum(n for *_key, n in cube) == len(known.incidents)
-    assert ("online_content", "2025-02", "KG-O", 2) in cube
-    assert ("departure_abroad", "2025-03", "TJ-SU", 1) in cube
-    assert q.incidents_by(db.session, filters, "severity") == {"low": 1, "medium": 1, "high": 2}
-    assert q.incidents_by(db.session, filters, "incident_status") == {"open": 4}
+    assert sum(entry[3] for entry in cube) == len(known.incidents)
+    assert ("online_content", "2025-02", "KG-O", 2, 0) in cube
+    assert ("departure_abroad", "2025-03", "TJ-SU", 1, 0) in cube
+    severity = q.incidents_by(db.session, filters, "severity")
+    assert {value: n for value, (n, _key) in severity.items()} == {"low": 1, "medium": 1, "high": 2}
+    assert q.incidents_by(db.session, filters, "incident_status") == {"open": (4, 0)}
+
+
+def test_donor_counts_carry_the_sum_of_their_record_keys(known, db):
+    """Every donor count comes with the sum of the keys of the (approved) records it counts."""
+    filters = _filters(db, audience="donor")
+    activities = [a for a in known.activities if a.status == "approved"]
+    incidents = [i for i in known.incidents if i.status == "approved"]
+
+    def keys(records):
+        return sum(r.record_key for r in records)
+
+    rows = {row.code: row for row in q.by_recommendation(db.session, filters)}
+    for code in ("R6", "R7", "R8", "R1"):
+        mine = [a for a in activities if code in _rec_codes(a)]
+        assert (rows[code].activities, rows[code].key) == (len(mine), keys(mine))
+    assert [
+        (r.code, r.activities, r.key) for r in q.recommendation_counts(db.session, filters, selected=2)
+    ] == [(r.code, r.activities, r.key) for r in rows.values()]
+    for month, n, key in q.activities_by_month(db.session, filters):
+        mine = [a for a in activities if a.date.strftime("%Y-%m") == month]
+        assert (n, key) == (len(mine), keys(mine))
+    totals = q.activity_totals(db.session, filters)
+    assert (totals.activities, totals.key) == (len(activities), keys(activities))
+    assert totals.communities_key == sum(community_key(c) for c in {a.community_id for a in activities})
+    cube = q.incident_cube(db.session, filters)
+    assert sorted(entry[3:] for entry in cube) == sorted((1, i.record_key) for i in incidents)
+    assert q.incidents_by(db.session, filters, "incident_status") == {
+        "open": (len(incidents), keys(incidents))
+    }
+    assert q.record_counts(db.session, filters)["incidents"] == (len(incidents), keys(incidents))
+    data = q.dashboard_aggregates(db.session, filters)
+    assert data.totals == totals
+    assert data.monthly == q.activities_by_month(db.session, filters)
 
 
 def test_driver_means_and_change_against_the_previous_period(known, db):
@@ -119,7 +162,7 @@ def test_a_coordinator_is_kept_to_their_area(known, make, db):
     filters = _filters(db, viewer=coordinator)
     assert filters.audience == Audience.COORDINATOR
     assert q.activity_totals(db.session, filters).activities == 3
-    rows = list(q.activity_rows(db.session, filters))
+    rows = list(record_rows.activity_rows(db.session, filters))
     assert {row[2] for row in rows} == {"Osh Region"}
     with pytest.raises(FilterError) as error:
         _filters(db, viewer=coordinator, region="TJ-SU")
@@ -156,15 +199,17 @@ def test_donors_never_get_rows(known, make, db):
     filters = _filters(db, viewer=donor)
     assert filters.audience == Audience.DONOR
     with pytest.raises(PermissionError):
-        next(q.activity_rows(db.session, filters))
+        next(record_rows.activity_rows(db.session, filters))
     with pytest.raises(FilterError):
         _filters(db, viewer=donor, audience="coordinator")
 
 
 def test_month_bucket_and_previous_period():
-    filters = q.ReportFilters(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31))
+    filters = q.ReportFilters(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31), audience="coordinator")
     previous = filters.previous()
     assert (previous.date_from, previous.date_to) == (date(2024, 10, 3), date(2024, 12, 31))  # 90 days each
+    donor = q.ReportFilters(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31), audience="donor")
+    assert (donor.previous().date_from, donor.previous().date_to) == (date(2024, 10, 1), date(2024, 12, 31))
     assert q.months_between(date(2024, 11, 15), date(2025, 2, 1)) == [
         "2024-11",
         "2024-12",

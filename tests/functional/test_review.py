@@ -74,7 +74,7 @@ def test_queue_lists_submitted_in_scope_oldest_first(client, login_as, team, mak
     for hidden in (draft, approved, outside):
         assert str(hidden.uuid) not in html
     assert "2 entries wait for review" in html
-    assert f'>{volunteer.organisation.name}</a> <span class="count">2</span>' in html
+    assert f'>{volunteer.organisation.name} <span class="count">2</span></a>' in html
     only_incidents = client.get("/review?kind=incidents").get_data(as_text=True)
     assert str(older.uuid) in only_incidents and str(newer.uuid) not in only_incidents
     assert client.get("/review?kind=people").status_code == 400

@@ -83,3 +83,19 @@ def test_random_tables_never_show_or_reveal_a_small_count(seed):
 def test_contains_small_count_looks_inside_structures():
     assert contains_small_count({"a": [0, 5, {"b": (7, 3)}]}, 5)
     assert not contains_small_count({"a": [0, 5, "<5", 2.5, True]}, 5)
+
+
+def test_given_totals_are_cells_of_their_own():
+    # Perturbed donor counts: the totals are published on their own, not as the sums of the cells.
+    grid = suppress_grid([[6, 3, 11]], 5, column_totals=False, totals=([21], [6, 3, 11], 21))
+    assert grid.cells == [[COMPLEMENT_MARK, "<5", 11]]
+    assert grid.row_totals == [21]
+    grid = suppress_grid([[7, 9], [12, 0]], 5, totals=([15, 13], [20, 10], 29))
+    assert (grid.cells, grid.row_totals, grid.column_totals, grid.grand_total) == (
+        [[7, 9], [12, 0]],
+        [15, 13],
+        [20, 10],
+        29,
+    )
+    exact = suppress_grid([[7, 9], [12, 0]], 5, enabled=False, totals=([15, 13], [20, 10], 29))
+    assert exact.grand_total == 29
