@@ -52,6 +52,8 @@ class Dashboard:
     figures: dict[str, dict] = field(default_factory=dict)
     #: Headline numbers: (label, shown value) in display order.
     kpis: list[tuple[str, str]] = field(default_factory=list)
+    #: Coordinators only: (status, label, entries) for the entries waiting and approved.
+    review: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _plot_values(shown: list[Shown]) -> tuple[list[int | float | None], list[str]]:
@@ -128,6 +130,12 @@ class ChartBuilder:
             ),
             (t(N_("Incidents")), self._number(by_category_month.grand_total)),
         ]
+        if not f.is_donor:
+            review = q.review_counts(self.session, f)
+            dashboard.review = [
+                (status, t(label), self._number(review.get(status, 0)))
+                for status, label in (("submitted", N_("Waiting for review")), ("approved", N_("Approved")))
+            ]
         figures = dashboard.figures
         figures["recommendations"] = self.recommendations(data.recommendations)
         figures["participants"] = self.participants(participants)

@@ -464,3 +464,18 @@ def record_counts(session: Session, filters: ReportFilters) -> dict[str, Tally]:
         )
         counts[name] = Tally(*session.execute(query).one())
     return counts
+
+
+def review_counts(session: Session, filters: ReportFilters) -> dict[str, int]:
+    """Entries of the three kinds per review status (submitted, approved) in the filters: the
+    coordinator's view of how much is checked. Never for donors, who see approved records only."""
+    counts: dict[str, int] = defaultdict(int)
+    for model in (Activity, Incident, DriverAssessment):
+        query = (
+            select(model.status, func.count())
+            .where(*record_conditions(model, filters))
+            .group_by(model.status)
+        )
+        for status, n in session.execute(query):
+            counts[str(getattr(status, "value", status))] += n
+    return dict(counts)

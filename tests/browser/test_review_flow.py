@@ -37,7 +37,7 @@ def _sign_out(page) -> None:
 
 def _approved_on_dashboard(page, server) -> int:
     page.goto(f"{server}/dashboard")
-    text = page.locator("[data-kpi=approved] .kpi-value").inner_text()
+    text = page.locator("[data-kpi=approved] .review-value").inner_text()
     return int(re.sub(r"\D", "", text) or 0)
 
 
@@ -91,7 +91,7 @@ def test_return_fix_resubmit_approve(page, server, size, people, screenshot, db)
     page.goto(f"{server}/review")
     page.get_by_role("link", name=re.compile("Community dialogue or round table")).click()
     history = page.locator("section.history")
-    expect(history.get_by_text("Returned for changes")).to_be_visible()
+    expect(history.get_by_text("Returned for changes", exact=True)).to_be_visible()
     expect(history.get_by_text("Please add the men who took part.")).to_be_visible()
     expect(history.locator(".change-new", has_text="5")).to_be_visible()
     _no_sideways_scroll(page)
