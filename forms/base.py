@@ -23,6 +23,12 @@ class BaseForm(FlaskForm):
     """Every page form: CSRF on (Flask-WTF reads ``WTF_CSRF_ENABLED``)."""
 
 
+def shown_version(value: object) -> int | None:
+    """The record version a page was shown with (a hidden field); anything else counts as not given."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
 # -- Personal data in free text -------------------------------------------------------------------
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)

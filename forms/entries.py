@@ -51,7 +51,15 @@ from app.vocabulary import (
     neutral_label,
 )
 
-from .base import AtLeastOne, BaseForm, CountField, MultiCheckboxField, SafeStringField, SafeTextAreaField
+from .base import (
+    AtLeastOne,
+    BaseForm,
+    CountField,
+    MultiCheckboxField,
+    SafeStringField,
+    SafeTextAreaField,
+    shown_version,
+)
 
 #: No record is dated before this.
 EARLIEST_DATE = date(2015, 1, 1)
@@ -110,6 +118,8 @@ class RecordForm(BaseForm):
     #: The new record's UUID, made when the form is first shown: a second POST of the same form
     #: (a double tap, a resend) finds the record already stored instead of making another.
     record_uuid = HiddenField()
+    #: The version of the record the edit form was shown with (a resent or stale edit is caught).
+    version = HiddenField(filters=[shown_version])
 
     #: Columns of ``record_data()`` that map one-to-one on form fields.
     COLUMNS: tuple[str, ...] = ()
@@ -136,7 +146,7 @@ class RecordForm(BaseForm):
     @classmethod
     def data_from_record(cls, record: RecordMixin) -> dict:
         """The form's initial data from a stored record."""
-        data = {"date": record.date, "community": record.community_id}
+        data = {"date": record.date, "community": record.community_id, "version": record.version}
         for column in cls.COLUMNS:
             value = getattr(record, column)
             data[column] = value.value if hasattr(value, "value") else value

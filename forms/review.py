@@ -16,20 +16,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
-from .base import BaseForm, SafeTextAreaField
+from .base import BaseForm, SafeTextAreaField, shown_version
 from .entries import RecordForm
-
-
-def _version(value: object) -> int | None:
-    """The version a page was shown with; anything but a whole number counts as not given."""
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
 
 
 class VersionedForm(BaseForm):
     """A POST on one record: the version the reviewer saw, so a stale action is refused."""
 
-    version = HiddenField(filters=[_version])
+    version = HiddenField(filters=[shown_version])
 
 
 class ApproveForm(VersionedForm):
@@ -61,7 +55,6 @@ class _CorrectionReason:
         _l("Why you correct it"),
         description=_l("Kept in the entry's history. No names, phone numbers or ID numbers."),
     )
-    version = HiddenField(filters=[_version])
 
 
 @cache

@@ -19,7 +19,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..history import record_history
 from ..kinds import KIND_CONVERTER, KINDS, Kind, get_kind
-from ..models import RecordMixin
+from ..models import AuditEvent, RecordMixin
 from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, AlreadyStored, Change
@@ -196,18 +196,23 @@ def edit(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
     kind_ = get_kind(kind)
     record = load_record(kind_, record_id)
     action = Action.CORRECT if _is_correction(record) else Action.EDIT
+    resent = request.method == "POST" and _last_change_by_me(record)
     try:
         lifecycle.check(db.session, current_user, record, Change(action))
     except DomainError as exc:
+        if resent:
+            flash(_("This entry was already saved: here it is."), "info")
+            return redirect(url_for("entries.detail", kind=kind_.slug, record_id=record.uuid), 303)
         flash(str(exc), "error")
         return render_detail(kind_, record, exc.http_status)
     form_class = _form_class(kind_, record)
     if request.method == "GET":
-        form = form_class(user=current_user, obj=record)
-        if action == Action.CORRECT:
-            form.version.data = record.version
-        return _render_form(kind_, form, record)
+        return _render_form(kind_, form_class(user=current_user, obj=record), record)
     form = form_class(user=current_user)
+    if form.version.data is not None and form.version.data != record.version and _last_change_by_me(record):
+        # The same form sent twice (a double tap): the first one was saved.
+        flash(_("This entry was already saved: here it is."), "info")
+        return redirect(url_for("entries.detail", kind=kind_.slug, record_id=record.uuid), 303)
     if not form.validate():
         return _render_form(kind_, form, record, 422)
     change = Change(
@@ -215,7 +220,7 @@ def edit(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
         values=form.record_data(),
         submit=form.wants_submit and action == Action.EDIT,
         note=form.reason.data if action == Action.CORRECT else None,
-        base_version=form.version.data if action == Action.CORRECT else None,
+        base_version=form.version.data,
     )
     try:
         lifecycle.apply(db.session, current_user, record, change)
@@ -226,6 +231,17 @@ def edit(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
         return _render_form(kind_, form, load_record(kind_, record_id), exc.http_status)
     flash(_saved_message(action, change.submit), "success")
     return redirect(url_for("entries.detail", kind=kind_.slug, record_id=record.uuid), 303)
+
+
+def _last_change_by_me(record: RecordMixin) -> bool:
+    """Whether the record's latest audited change is the current user's (a resent form)."""
+    latest = db.session.scalar(
+        select(AuditEvent.user_id)
+        .where(AuditEvent.object_uuid == record.uuid)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    return latest is not None and latest == current_user.id
 
 
 def act(

@@ -240,3 +240,36 @@ def test_uuid_of_someone_elses_entry_is_refused(client, login_as, team, make, db
     assert response.status_code == 409 and "already used" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Activity.id))) == 1
     assert db.session.scalar(select(func.count(Incident.id))) == 0
+
+
+def test_double_posted_edit_changes_once(client, login_as, team, make, db):
+    volunteer = team["volunteer"]
+    record = make.activity(volunteer, status=Status.DRAFT, community="KG-O-KSU-01")
+    db.session.commit()
+    login_as(volunteer)
+    form = client.get(f"/activities/{record.uuid}/edit").get_data(as_text=True)
+    assert re.search(r'id="version" name="version" type="hidden" value="1"', form)
+    data = entry_data.activity(record.community_id, f_u18="9", version="1")
+    first = client.post(f"/activities/{record.uuid}/edit", data=data)
+    second = client.post(f"/activities/{record.uuid}/edit", data=data)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["Location"] == f"/activities/{record.uuid}"
+    stored = _fresh(db, record)
+    assert (stored.status, stored.version, stored.f_u18) == (Status.SUBMITTED, 2, 9)
+    assert _actions(db, record) == ["submit"]
+
+
+def test_edit_over_a_colleagues_newer_change_is_refused(client, login_as, team, make, db):
+    volunteer = team["volunteer"]
+    colleague = make.user("volunteer", organisation=volunteer.organisation)
+    record = make.activity(volunteer, status=Status.DRAFT, community="KG-O-KSU-01", f_u18=1)
+    db.session.commit()
+    login_as(colleague)
+    saved = entry_data.activity(record.community_id, f_u18="4", version="1", submit=None, save_draft="1")
+    assert client.post(f"/activities/{record.uuid}/edit", data=saved).status_code == 303
+    client.post("/logout")
+    login_as(volunteer)  # their page still shows version 1
+    stale = entry_data.activity(record.community_id, f_u18="7", version="1", submit=None, save_draft="1")
+    response = client.post(f"/activities/{record.uuid}/edit", data=stale)
+    assert response.status_code == 409 and "changed this entry" in response.get_data(as_text=True)
+    assert _fresh(db, record).f_u18 == 4
