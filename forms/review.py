@@ -52,7 +52,7 @@ class _CorrectionReason:
     """Adds the reason a coordinator gives for correcting someone else's entry."""
 
     reason = SafeTextAreaField(
-        _l("Why you correct it"),
+        _l("Reason for the correction"),
         description=_l("Kept in the entry's history. No names, phone numbers or ID numbers."),
     )
 

@@ -180,7 +180,7 @@ def test_coordinator_corrects_with_a_reason_and_history_shows_the_diff(client, l
     login_as(team["coordinator"])
     url = f"/activities/{record.uuid}/edit"
     form = client.get(url)
-    assert form.status_code == 200 and "Why you correct it" in form.get_data(as_text=True)
+    assert form.status_code == 200 and "Reason for the correction" in form.get_data(as_text=True)
     data = entry_data.activity(record.community_id, f_u18="12", outcome="Secret village words.", version="1")
     response = client.post(url, data={**data, "reason": ""})
     assert response.status_code == 422 and "Give the reason" in response.get_data(as_text=True)
