@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, IntegerField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, ValidationError
+from wtforms.validators import Length, NumberRange, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
 #: Free text is at most this long (a short outcome, not a report).
@@ -101,9 +101,20 @@ class _Strip:
         return value.strip() if isinstance(value, str) else value
 
 
+class MaxLength(Length):
+    """The length limit, checked before anything else: a longer text stops the chain, so no
+    pattern ever runs over 100,000 characters someone pasted."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        try:
+            super().__call__(form, field)
+        except ValidationError as exc:
+            raise StopValidation(str(exc)) from None
+
+
 def _safe_validators() -> list:
     return [
-        Length(max=MAX_TEXT, message=_l("Keep this under %(max)d characters.", max=MAX_TEXT)),
+        MaxLength(max=MAX_TEXT, message=_l("Keep this under %(max)d characters.", max=MAX_TEXT)),
         NoPersonalData(),
     ]
 

@@ -273,3 +273,25 @@ def test_edit_over_a_colleagues_newer_change_is_refused(client, login_as, team, 
     response = client.post(f"/activities/{record.uuid}/edit", data=stale)
     assert response.status_code == 409 and "changed this entry" in response.get_data(as_text=True)
     assert _fresh(db, record).f_u18 == 4
+
+
+@pytest.mark.parametrize("field", ["comment", "outcome"])
+def test_a_very_long_text_is_refused_on_its_length_alone(client, login_as, team, make, db, field):
+    """100,000 characters: refused for the length before any personal-data pattern runs on them."""
+    text = "0555 123 456 " * 8000  # would also be a phone number, were the patterns run
+    if field == "comment":
+        record = make.activity(team["volunteer"], status=Status.SUBMITTED)
+        db.session.commit()
+        login_as(team["coordinator"])
+        response = client.post(f"/activities/{record.uuid}/return", data={"comment": text, "version": "1"})
+    else:
+        login_as(team["volunteer"])
+        response = client.post(
+            "/activities/new", data=entry_data.activity(make.community("KG-O-KSU-02").id, outcome=text)
+        )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Keep this under 2000 characters." in html
+    assert "Please remove the phone number" not in html
+    assert (
+        db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.object_type == "activity")) == 0
+    )
