@@ -28,7 +28,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app.extensions import db
 from app.models import Community, RecordMixin
-from app.services.scope import communities_in_scope
+from app.services.scope import communities_in_scope, organisations_for_paper_forms
 from app.vocabulary import (
     ACTIVITY_TYPES,
     AGE_BAND_LABELS,
@@ -112,6 +112,13 @@ class RecordForm(BaseForm):
         validators=[InputRequired(message=_l("Enter the date."))],
         description=_l("Not in the future and not before 2015."),
     )
+    #: Paper forms only: a coordinator records an entry for an organisation of their area.
+    organisation = SelectField(
+        _l("Organisation"),
+        coerce=_optional_int,
+        validate_choice=False,
+        description=_l("Whose entry this is, e.g. the centre that filled in the paper form."),
+    )
     community = CommunityField(_l("Community"), validators=[InputRequired(message=_l("Choose a community."))])
     save_draft = SubmitField(_l("Save as draft"))
     submit = SubmitField(_l("Submit for review"))
@@ -126,7 +133,9 @@ class RecordForm(BaseForm):
     #: Multi-selects: form field -> key in ``record_data()``.
     CODE_LISTS: tuple[str, ...] = ()
 
-    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, user: object, choose_organisation: bool = False, **kwargs: object
+    ) -> None:
         record = kwargs.get("obj")
         if isinstance(record, RecordMixin) and "data" not in kwargs:
             kwargs["data"] = self.data_from_record(record)
@@ -135,13 +144,26 @@ class RecordForm(BaseForm):
         self.user = user
         communities = communities_in_scope(db.session, user)
         self.community.choices = [SelectChoice("", _("Choose a community")), *self._grouped(communities)]
+        if choose_organisation:
+            self.organisation.choices = [
+                SelectChoice("", _("Choose an organisation")),
+                *(
+                    SelectChoice(org.id, org.name, render_kw={"data-district": org.district_id})
+                    for org in organisations_for_paper_forms(db.session, user)
+                ),
+            ]
+        else:
+            del self.organisation
         today = date.today()
         self.date.render_kw = {"min": EARLIEST_DATE.isoformat(), "max": today.isoformat()}
 
     @staticmethod
     def _grouped(communities: list[Community]) -> list[SelectChoice]:
         """Communities grouped by district (``<optgroup>``), in the order given."""
-        return [SelectChoice(c.id, c.name, optgroup=c.district.name) for c in communities]
+        return [
+            SelectChoice(c.id, c.name, optgroup=c.district.name, render_kw={"data-district": c.district_id})
+            for c in communities
+        ]
 
     @classmethod
     def data_from_record(cls, record: RecordMixin) -> dict:
@@ -181,6 +203,8 @@ class RecordForm(BaseForm):
     def record_data(self) -> dict:
         """Validated values: columns, code lists and counts, ready for the records service."""
         data: dict = {"date": self.date.data, "community_id": self.community.data}
+        if "organisation" in self:
+            data["organisation_id"] = self.organisation.data
         for column in self.COLUMNS:
             data[column] = self[column].data
         for name in self.CODE_LISTS:

@@ -24,7 +24,7 @@ from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, AlreadyStored, Change
 from ..services.periods import closed_month_of
-from ..services.scope import get_record_in_scope
+from ..services.scope import get_record_in_scope, organisations_in_scope
 from ..vocabulary import STATUS_LABELS, Role, Status, neutral_label
 from . import bp
 from .queries import filtered_records
@@ -41,12 +41,26 @@ def load_record(kind: Kind, record_id: uuid.UUID) -> RecordMixin:
 
 
 def can_create(user: object) -> bool:
-    """Whether the user may log new records (the lifecycle's table: volunteers with an organisation)."""
-    return Action.CREATE in lifecycle.TRANSITIONS.get(user.role, {}) and user.organisation_id is not None
+    """Whether the user may log new records: the lifecycle's table, and an organisation to log for
+    (a volunteer's own; for a coordinator's paper form, one of their area)."""
+    if Action.CREATE not in lifecycle.TRANSITIONS.get(user.role, {}):
+        return False
+    if user.organisation_id is not None:
+        return True
+    return db.session.scalar(organisations_in_scope(user).limit(1)) is not None
+
+
+def _choose_organisation(user: object) -> bool:
+    """A paper form: the user has no organisation of their own and picks one."""
+    return user.organisation_id is None
 
 
 def _is_correction(record: RecordMixin | None) -> bool:
-    return record is not None and current_user.role in (Role.COORDINATOR, Role.ADMIN)
+    """A reviewer changing someone else's entry, or one already sent (with a reason)."""
+    if record is None or current_user.role not in (Role.COORDINATOR, Role.ADMIN):
+        return False
+    own_open = record.author_id == current_user.id and record.status in (Status.DRAFT, Status.RETURNED)
+    return not own_open
 
 
 def _form_class(kind: Kind, record: RecordMixin | None) -> type[RecordForm]:
@@ -140,7 +154,7 @@ def new(kind: str) -> Response | tuple[str, int]:
     kind_ = get_kind(kind)
     if not can_create(current_user):
         abort(403)
-    form = kind_.form(user=current_user)
+    form = kind_.form(user=current_user, choose_organisation=_choose_organisation(current_user))
     if request.method == "GET":
         form.record_uuid.data = str(uuid.uuid4())
         return _render_form(kind_, form, None)

@@ -41,7 +41,7 @@ from ..models.base import utcnow
 from ..vocabulary import Role, Status, Trend
 from .audit import log_event
 from .periods import closed_month_of
-from .scope import record_scope
+from .scope import organisations_in_scope, record_scope
 
 
 class Action(StrEnum):
@@ -66,6 +66,9 @@ _AUTHOR: dict[Action, dict[Status | None, Status | None]] = {
     Action.DELETE: {Status.DRAFT: DELETED},
 }
 _REVIEWER: dict[Action, dict[Status | None, Status | None]] = {
+    # Paper forms: a coordinator records an entry on behalf of an organisation of their area,
+    # then edits, sends or deletes it like its author (OWN_ENTRY_ACTIONS), never someone else's.
+    **_AUTHOR,
     Action.APPROVE: {Status.SUBMITTED: Status.APPROVED},
     Action.RETURN: {Status.SUBMITTED: Status.RETURNED},
     Action.REOPEN: {Status.APPROVED: Status.RETURNED},
@@ -78,6 +81,8 @@ TRANSITIONS: dict[Role, dict[Action, dict[Status | None, Status | None]]] = {
     Role.ADMIN: _REVIEWER,
     Role.DONOR: {},
 }
+#: For roles without an organisation of their own: only on entries they entered themselves.
+OWN_ENTRY_ACTIONS = frozenset({Action.EDIT, Action.SUBMIT, Action.DELETE})
 #: Actions that need words from the actor (a comment or a reason), and the field they come in.
 NOTE_FIELDS: dict[Action, str] = {Action.RETURN: "comment", Action.REOPEN: "reason", Action.CORRECT: "reason"}
 #: Actions that change the record's content (values from a form).
@@ -182,6 +187,8 @@ def check(session: Session, actor: User, record: RecordMixin | None, change: Cha
             raise NotAllowed(_("Only members of the entry's organisation can change it."))
         if change.action == Action.DELETE and record is not None and record.author_id != actor.id:
             raise NotAllowed(_("Only the author can delete an entry, and only while it is a draft."))
+    elif change.action in OWN_ENTRY_ACTIONS and record is not None and record.author_id != actor.id:
+        raise NotAllowed(_("Your account cannot do this with this entry."))
     if change.action == Action.APPROVE and record is not None and record.author_id == actor.id:
         raise NotAllowed(_("You entered this yourself: another coordinator approves it."), code="four_eyes")
     if change.base_version is not None and record is not None and change.base_version != record.version:
@@ -267,6 +274,8 @@ def _comparable(session: Session, key: str, value: object) -> object:
     """A value as the audit log keeps it: codes, numbers, ISO dates."""
     if key == "community_id":
         return session.scalar(select(Community.code).where(Community.id == value))
+    if key == "organisation_id":
+        return session.scalar(select(Organisation.code).where(Organisation.id == value))
     if isinstance(value, date | datetime):
         return value.isoformat()
     if hasattr(value, "value"):
@@ -350,9 +359,10 @@ def create(session: Session, actor: User, kind: Kind, change: Change) -> RecordM
         if existing is not None:
             raise AlreadyStored(existing)
     target = check(session, actor, None, change)
-    values = change.values or {}
-    _check_values(session, actor.organisation_id, values)
-    record = kind.model(organisation_id=actor.organisation_id, author_id=actor.id, status=target, version=1)
+    values = dict(change.values or {})
+    organisation_id = _organisation_for(session, actor, values.pop("organisation_id", None))
+    _check_values(session, organisation_id, values)
+    record = kind.model(organisation_id=organisation_id, author_id=actor.id, status=target, version=1)
     if change.record_uuid is not None:
         record.uuid = change.record_uuid
     session.add(record)
@@ -360,9 +370,26 @@ def create(session: Session, actor: User, kind: Kind, change: Change) -> RecordM
     if target == Status.SUBMITTED:
         record.submitted_at = utcnow()
     session.flush()
-    after = _snapshot(session, record, list(values))
+    after = _snapshot(session, record, ["organisation_id", *values])
     _audit(session, actor, kind, record, change, None, _diff(kind.model, {}, after))
     return record
+
+
+def _organisation_for(session: Session, actor: User, chosen: int | None) -> int:
+    """A volunteer's own organisation; for a paper form, the active organisation of the area chosen."""
+    if actor.role == Role.VOLUNTEER:
+        return actor.organisation_id
+    if chosen is None:
+        raise DomainError(
+            _("Choose the organisation the entry belongs to."),
+            field="organisation",
+            code="organisation_required",
+        )
+    if session.scalar(organisations_in_scope(actor).where(Organisation.id == chosen)) is None:
+        raise DomainError(
+            _("Choose an organisation of your area."), field="organisation", code="organisation_out_of_scope"
+        )
+    return chosen
 
 
 def apply(session: Session, actor: User, record: RecordMixin, change: Change) -> RecordMixin | None:

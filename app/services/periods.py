@@ -149,8 +149,7 @@ def close_month(
     if waiting:
         raise Conflict(
             ngettext(
-                "%(num)d entry of %(month)s in %(area)s still waits for review: "
-                "approve or return it first.",
+                "%(num)d entry of %(month)s in %(area)s still waits for review: approve or return it first.",
                 "%(num)d entries of %(month)s in %(area)s still wait for review: "
                 "approve or return them first.",
                 waiting,

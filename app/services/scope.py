@@ -90,3 +90,23 @@ def communities_in_scope(session: Session, user: User) -> list[Community]:
             .order_by(District.name, Community.name)
         )
     )
+
+
+def organisations_in_scope(user: User) -> Select:
+    """``SELECT Organisation.id`` of the active organisations whose district lies in the user's scope
+    (a coordinator recording a paper form chooses one of these)."""
+    districts = select(Community.district_id).where(Community.id.in_(community_ids_in_scope(user)))
+    return select(Organisation.id).where(
+        Organisation.active.is_(True), Organisation.district_id.in_(districts)
+    )
+
+
+def organisations_for_paper_forms(session: Session, user: User) -> list[Organisation]:
+    """The organisations a coordinator may record a paper form for, by name."""
+    return list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.id.in_(organisations_in_scope(user)))
+            .order_by(Organisation.name)
+        )
+    )

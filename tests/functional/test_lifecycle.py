@@ -131,11 +131,15 @@ def test_create_as_draft_or_submitted(db, make, people):
     assert event.details["changes"]["f_u18"] == [None, 4]
 
 
-@pytest.mark.parametrize("actor", ["coordinator_in", "admin", "donor"])
-def test_only_volunteers_create(db, make, people, actor):
+@pytest.mark.parametrize("actor", ["donor", "coordinator_in", "admin"])
+def test_create_needs_a_role_that_logs_and_an_organisation(db, make, people, actor):
+    """Donors never create; a coordinator or admin must name an organisation (a paper form)."""
     values = {"date": date.today(), "community_id": make.community("KG-O-KSU-02").id}
-    with pytest.raises(NotAllowed):
+    refusal = NotAllowed if actor == "donor" else DomainError
+    with pytest.raises(refusal) as raised:
         lifecycle.create(db.session, people[actor], KINDS["activities"], Change(Action.CREATE, values=values))
+    if actor != "donor":
+        assert raised.value.field == "organisation" and raised.value.code == "organisation_required"
     db.session.rollback()
     assert db.session.scalar(select(func.count(Activity.id))) == 0
 
