@@ -14,6 +14,7 @@ from app.models import Community, Country, District, Organisation, Region, User
 from app.vocabulary import Status
 
 from ..factories import PASSWORD
+from ..pages import page_urls
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("ru", "ky", "tg", "uz")
@@ -83,31 +84,6 @@ def _names(db) -> list[str]:
     return sorted(set(names), key=len, reverse=True)
 
 
-def _urls(app, records: dict[str, object], user: User, organisation: Organisation) -> list[str]:
-    values = {
-        "user_uuid": user.uuid,
-        "organisation_uuid": organisation.uuid,
-        "code": "KG-O-KSU",
-    }
-    urls = []
-    with app.test_request_context():
-        from flask import url_for
-
-        for rule in app.url_map.iter_rules():
-            if "GET" not in rule.methods or rule.endpoint == "static":
-                continue
-            if "kind" in rule.arguments:
-                for kind, record in records.items():
-                    args = {"kind": kind}
-                    if "record_id" in rule.arguments:
-                        args["record_id"] = record.uuid
-                    urls.append(url_for(rule.endpoint, **args))
-                continue
-            args = {name: values[name] for name in rule.arguments}
-            urls.append(url_for(rule.endpoint, **args))
-    return sorted(set(urls))
-
-
 def _sign_in(app, user: User):
     client = app.test_client()
     response = client.post("/login", data={"username": user.username, "password": PASSWORD})
@@ -135,7 +111,7 @@ def test_every_page_is_translated(app, db, make, locale):
     as_volunteer, as_admin = _sign_in(app, volunteer), _sign_in(app, admin)
     anonymous = app.test_client()
     pages = [(anonymous, "/login", {"Accept-Language": locale})]
-    for url in _urls(app, records, admin, organisation):
+    for url in page_urls(app, records, admin, organisation):
         is_entry = url == "/" or url.split("/")[1] in records
         pages.append((as_volunteer if is_entry else as_admin, url, {}))
     problems = []
