@@ -102,6 +102,8 @@ def configure_cli(app: Flask) -> None:
     """``flask --app wsgi init-db | create-user | seed-demo``."""
     from .cli import register_cli
     from .dashboard.cli import export_report_command
+    from .lifecycle_cli import register_lifecycle_cli
 
     register_cli(app)
+    register_lifecycle_cli(app)
     app.cli.add_command(export_report_command)

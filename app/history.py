@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "return": N_("Returned for changes"),
     "reopen": N_("Reopened"),
     "correct": N_("Corrected by a coordinator"),
+    "purge": N_("Free text removed after the retention period"),
     "close": N_("Month closed"),
     "export": N_("Report downloaded"),
     "login": N_("Signed in"),

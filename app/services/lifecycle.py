@@ -19,13 +19,14 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import gettext as _
-from sqlalchemy import Text, select
+from sqlalchemy import Text, delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, DomainError, NotAllowed
 from ..kinds import Kind, kind_of
 from ..models import (
+    AuditEvent,
     Community,
     Driver,
     DriverAssessment,
@@ -55,6 +56,8 @@ class Action(StrEnum):
     RETURN = "return"
     REOPEN = "reopen"
     CORRECT = "correct"
+    #: The data lifecycle: free text blanked after the retention period (the command line only).
+    PURGE = "purge"
 
 
 #: Marks a deleted record in the table (it has no status afterwards).
@@ -266,8 +269,7 @@ def allowed_actions(session: Session, actor: User, record: RecordMixin) -> list[
 
 
 def _is_text(model: type[RecordMixin], key: str) -> bool:
-    column = model.__table__.columns.get(key)
-    return column is not None and isinstance(column.type, Text)
+    return key in text_fields(model)
 
 
 def _comparable(session: Session, key: str, value: object) -> object:
@@ -468,3 +470,37 @@ def _audit(
     if note:
         session.flush()
         session.add(ReviewNote(audit_event_id=event.id, text=note))
+
+
+def text_fields(model: type[RecordMixin]) -> list[str]:
+    """The record's free-text columns (what the audit log only ever calls "changed")."""
+    return [column.key for column in model.__table__.columns if isinstance(column.type, Text)]
+
+
+def purge_text(session: Session, record: RecordMixin, *, via: str = "cli") -> list[str]:
+    """Blank the record's free text and the words of its review notes, keeping counts and codes.
+
+    The retention purge of the data lifecycle, run by the server's operator (no user): the version
+    is bumped and the change audited like any other. Returns the fields that held text.
+    """
+    kind = kind_of(record)
+    blanked = [name for name in text_fields(kind.model) if getattr(record, name)]
+    if not blanked:
+        return []
+    for name in blanked:
+        column = kind.model.__table__.columns[name]
+        setattr(record, name, None if column.nullable else "")
+    record.version = record.version + 1
+    _flush(session)
+    note_ids = select(AuditEvent.id).where(AuditEvent.object_uuid == record.uuid)
+    session.execute(delete(ReviewNote).where(ReviewNote.audit_event_id.in_(note_ids)))
+    log_event(
+        session,
+        Action.PURGE.value,
+        kind.object_type,
+        object_uuid=record.uuid,
+        version=record.version,
+        via=via,
+        changes=dict.fromkeys(blanked, "changed"),
+    )
+    return blanked
