@@ -13,12 +13,13 @@ PORT ?= 5000
 
 venv: $(STAMP)
 
-# Recreate the venv's packages whenever requirements.txt changes.
-$(STAMP): requirements.txt
+# Recreate the venv's packages whenever a requirements file changes (the runtime file, and the
+# tools for tests, lint and benchmarks on top of it).
+$(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements.txt
-	@sha256sum requirements.txt > $(STAMP)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@sha256sum requirements.txt requirements-dev.txt > $(STAMP)
 
 compile-translations: venv
 	@$(PYBABEL) -q compile -d translations

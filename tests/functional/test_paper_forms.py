@@ -66,7 +66,9 @@ def test_coordinator_records_a_paper_form(client, login_as, area, make, db):
         ("karasuu", "KG-O-UZG-01", "community", "Choose a community in your area."),
     ],
 )
-def test_bad_paper_forms_store_nothing(client, login_as, area, make, db, organisation, community, field, message):
+def test_bad_paper_forms_store_nothing(
+    client, login_as, area, make, db, organisation, community, field, message
+):
     login_as(area["coordinator"])
     org = str(area[organisation].id) if organisation else ""
     data = entry_data.activity(make.community(community).id, organisation=org)
