@@ -26,10 +26,10 @@ from ..extensions import db
 from ..history import ACTION_LABELS, ChangeLine, change_lines
 from ..kinds import KINDS, kind_by_object_type
 from ..models import AuditEvent, Organisation, User
+from ..paging import page_number
 from ..security import roles_required
 from ..vocabulary import N_, ROLE_LABELS, STATUS_LABELS, Role, Status
 from . import bp
-from .routes import page_number
 
 BAD_REQUEST = 400
 

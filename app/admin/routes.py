@@ -25,14 +25,13 @@ from forms.admin import (
 from ..errors import DomainError
 from ..extensions import db
 from ..models import District, Organisation, User
+from ..paging import page_number
 from ..security import roles_required
 from ..services import geography, organisations, users
 from ..vocabulary import ORGANISATION_TYPE_LABELS, ROLE_LABELS, Role
 from . import bp
 
 UNPROCESSABLE = 422
-#: Pages past this are past the end of any real list; it keeps the OFFSET a database integer.
-MAX_PAGE = 100_000
 T = TypeVar("T")
 
 
@@ -72,12 +71,6 @@ def place_error(form: FlaskForm, exc: DomainError) -> None:
         field.errors = [*field.errors, str(exc)]
     else:
         form.form_errors.append(str(exc))
-
-
-def page_number() -> int:
-    """``?page=`` as a page number from 1 to MAX_PAGE; anything else is page 1."""
-    number = request.args.get("page", 1, type=int)
-    return min(max(number, 1), MAX_PAGE)
 
 
 def _flash_saved(changed: list[str], message: str) -> None:

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..history import record_history
 from ..kinds import KIND_CONVERTER, KINDS, Kind, get_kind
 from ..models import AuditEvent, RecordMixin
+from ..paging import page_number
 from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, AlreadyStored, Change
@@ -134,7 +135,7 @@ def list_records(kind: str) -> str | tuple[str, int]:
     query = filtered_records(kind_, current_user, filters.filters())
     pagination = db.paginate(
         query,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )

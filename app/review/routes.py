@@ -18,6 +18,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..kinds import KIND_CONVERTER, KINDS, get_kind
 from ..models import Community, Organisation
+from ..paging import page_number
 from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, Change
@@ -64,7 +65,7 @@ def queue() -> tuple[str, int]:
         current_user,
         kind=kind,
         organisation_id=organisation_id,
-        page=request.args.get("page", 1, type=int) or 1,
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
     )
     return render_template("review/queue.html", filters=filters, page=page, form=BulkApproveForm()), status
