@@ -51,13 +51,23 @@ def index() -> str | Response:
 
 
 def _error_page(error: HTTPException) -> tuple[str, int]:
+    """The app's own page for an error, in the user's language (the error itself is logged by Flask)."""
     titles = {
         403: (_("Not allowed"), _("Your account cannot open this page.")),
         404: (_("Not found"), _("There is nothing at this address, or it is outside your area.")),
+        413: (
+            _("Too much sent at once"),
+            _("What was sent is larger than this page accepts. Shorten the text and send it again."),
+        ),
+        500: (
+            _("Something went wrong"),
+            _("The error was recorded. Try again, and tell your coordinator if it happens again."),
+        ),
     }
-    title, message = titles[error.code]
-    return render_template("error.html", title=title, message=message), error.code
+    code = error.code if error.code in titles else 500
+    title, message = titles[code]
+    return render_template("error.html", title=title, message=message), code
 
 
-bp.app_errorhandler(403)(_error_page)
-bp.app_errorhandler(404)(_error_page)
+for _code in (403, 404, 413, 500):
+    bp.app_errorhandler(_code)(_error_page)
