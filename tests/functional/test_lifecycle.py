@@ -269,3 +269,19 @@ def test_allowed_actions_are_what_the_table_permits(db, make, people):
         Action.CORRECT,
     ]
     assert lifecycle.allowed_actions(db.session, people["author"], record) == []
+
+
+def test_the_service_itself_refuses_a_community_outside_the_district(db, make, people):
+    """Called directly, as the JSON sync will: no form in front of it."""
+    values = {
+        "date": date.today(),
+        "community_id": make.community("KG-C-SKL-01").id,
+        "activity_type_code": "dialogue",
+    }
+    with pytest.raises(DomainError) as raised:
+        lifecycle.create(
+            db.session, people["author"], KINDS["activities"], Change(Action.CREATE, values=values)
+        )
+    assert raised.value.field == "community" and raised.value.code == "community_outside_district"
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Activity.id))) == 0
