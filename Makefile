@@ -60,3 +60,13 @@ bench: venv compile-translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# The dashboard's plotly.js bundle (core + bar + heatmap) and its precompressed copies, into
+# app/static/vendor/ (committed: CI and the tablets never run npm). Needs Node 20+ and npm.
+.PHONY: plotly-bundle bench-weights
+plotly-bundle:
+	cd assets/plotly && npm ci --no-audit --no-fund && node build.mjs
+
+# Bytes each page sends with its static files (Brotli where a browser takes it) against the targets.
+bench-weights: venv compile-translations
+	$(PY) -m bench.weights

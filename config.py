@@ -9,9 +9,22 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from limits import parse_many
+from limits.storage import SCHEMES as RATE_LIMIT_SCHEMES
 
 from reports.cellkey import DEFAULT_TABLE, CellKeyTable
+
+#: A production SECRET_KEY needs at least this many characters, and this many different ones.
+MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_DISTINCT = 10
+#: Words that mark a key copied from an example rather than generated.
+PLACEHOLDER_WORDS = ("changeme", "changethis", "replaceme", "yoursecret", "secretkey", "placeholder")
+#: What a command line should say to make a good key.
+KEY_HINT = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 class ConfigError(RuntimeError):
@@ -36,6 +49,56 @@ def _env_json(name: str, default: object) -> object:
         return json.loads(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be JSON, got {raw!r}") from exc
+
+
+#: Settings :meth:`Config.validate` checks beyond the database and the donor figures.
+CHECKED_SETTINGS = (
+    "SIGNIN_LIMIT_PER_ACCOUNT",
+    "SIGNIN_LIMIT_PER_ADDRESS",
+    "RATELIMIT_STORAGE_URI",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_LIFETIME_HOURS",
+    "TRUSTED_PROXIES",
+)
+
+
+def _check_rate_limits(config: dict) -> None:
+    for name in ("SIGNIN_LIMIT_PER_ACCOUNT", "SIGNIN_LIMIT_PER_ADDRESS"):
+        try:
+            parse_many(str(config[name]))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be a rate such as '5 per 15 minutes', got {config[name]!r}"
+            ) from None
+    scheme = urlsplit(str(config["RATELIMIT_STORAGE_URI"])).scheme
+    if scheme not in RATE_LIMIT_SCHEMES:
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must be memory:// or a Redis URL such as redis://127.0.0.1:6379/0, "
+            f"got {config['RATELIMIT_STORAGE_URI']!r}"
+        )
+
+
+def _check_sessions(config: dict) -> None:
+    for name in ("SESSION_IDLE_MINUTES", "SESSION_LIFETIME_HOURS"):
+        if config[name] < 1:
+            raise ConfigError(f"{name} must be 1 or more")
+    # The signed cookie itself expires too, so an old copy of it is refused even unread.
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_LIFETIME_HOURS"])
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a production key that is short, repetitive or a placeholder (one line says why)."""
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY is too short: use at least {MIN_SECRET_KEY_LENGTH} random characters, "
+            f"e.g. {KEY_HINT}"
+        )
+    squashed = "".join(ch for ch in key.lower() if ch.isalnum())
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT or any(word in squashed for word in PLACEHOLDER_WORDS):
+        raise ConfigError(
+            "SECRET_KEY does not look random (a placeholder, or too few different characters): "
+            f"make one with {KEY_HINT}"
+        )
 
 
 class Config:
@@ -65,6 +128,32 @@ class Config:
     CELL_KEY_TABLE: object = None
     PER_PAGE = 25
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: Static files (app/static_files.py): seconds a browser keeps a versioned URL (``?v=<hash>``).
+    STATIC_MAX_AGE = 31_536_000
+    #: Flask-Compress, for static files only (pages are never compressed: BREACH): Brotli or gzip,
+    #: each file compressed once per version at the best level and kept in memory.
+    COMPRESS_REGISTER = False
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 11
+    COMPRESS_LEVEL = 9
+    #: Signed in for at most this long, and signed out after this long without a request.
+    SESSION_LIFETIME_HOURS = _env_int("SESSION_LIFETIME_HOURS", 12)
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+    #: Failed sign-ins allowed per account and per client address (see app/auth/throttle.py).
+    SIGNIN_LIMITS_ENABLED = True
+    SIGNIN_LIMIT_PER_ACCOUNT = os.environ.get("SIGNIN_LIMIT_PER_ACCOUNT") or "5 per 15 minutes"
+    SIGNIN_LIMIT_PER_ADDRESS = os.environ.get("SIGNIN_LIMIT_PER_ADDRESS") or "50 per 15 minutes"
+    #: Flask-Limiter's storage of the counts: memory:// is per process; with several gunicorn
+    #: workers use Redis (redis://host:6379/0) so that they share one count.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "yntymak"
+    RATELIMIT_HEADERS_ENABLED = False
+    #: How many reverse proxies (nginx) stand in front and set X-Forwarded-For; 0 trusts none.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    #: ``seed-demo`` may run, and the published demo password may be given to an account.
+    ALLOW_DEMO_DATA = False
+    ALLOW_DEMO_PASSWORD = False
 
     @classmethod
     def validate(cls, config: dict, instance_path: str) -> None:
@@ -76,6 +165,12 @@ class Config:
             raise ConfigError(
                 "DATABASE_URL must name the psycopg 3 driver: postgresql+psycopg://user:pass@host/db"
             )
+        for name in CHECKED_SETTINGS:  # a hand-made dict (tests) gets the class's defaults
+            config.setdefault(name, getattr(cls, name))
+        _check_rate_limits(config)
+        _check_sessions(config)
+        if config["TRUSTED_PROXIES"] < 0:
+            raise ConfigError("TRUSTED_PROXIES must be 0 or more")
         if config["SUPPRESSION_THRESHOLD"] < 2:
             raise ConfigError("SUPPRESSION_THRESHOLD must be 2 or more")
         try:
@@ -86,9 +181,11 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """Local work: a generated secret key kept in the instance folder."""
+    """Local work: a generated secret key kept in the instance folder; demo data allowed."""
 
     NAME = "development"
+    ALLOW_DEMO_DATA = True
+    ALLOW_DEMO_PASSWORD = True
 
     @classmethod
     def validate(cls, config: dict, instance_path: str) -> None:
@@ -103,18 +200,25 @@ class DevelopmentConfig(Config):
 
 
 class TestingConfig(Config):
-    """pytest: its own database; CSRF off except in the tests that check it."""
+    """pytest: its own database; CSRF and sign-in limits off except in the tests that check them.
+
+    Never for a server: ``YNTYMAK_CONFIG=testing`` is refused unless ``YNTYMAK_ALLOW_TESTING=1``
+    is set too; the test suite passes the class to ``create_app`` itself.
+    """
 
     NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key"  # noqa: S105
     WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
     WTF_CSRF_CHECK_DEFAULT = True
+    SIGNIN_LIMITS_ENABLED = False  # tests that check the limits turn them back on
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    ALLOW_DEMO_DATA = True
+    ALLOW_DEMO_PASSWORD = True
 
 
 class ProductionConfig(Config):
-    """gunicorn in a country office: refuses to start without a secret key."""
+    """gunicorn in a country office: refuses to start without a random secret key; no demo data."""
 
     NAME = "production"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
@@ -124,8 +228,7 @@ class ProductionConfig(Config):
     def validate(cls, config: dict, instance_path: str) -> None:
         if not config.get("SECRET_KEY"):
             raise ConfigError("SECRET_KEY is not set: export SECRET_KEY=<a long random string>")
-        if len(config["SECRET_KEY"]) < 16:
-            raise ConfigError("SECRET_KEY is too short: use at least 16 random characters")
+        check_secret_key(config["SECRET_KEY"])
         super().validate(config, instance_path)
 
 
@@ -136,10 +239,24 @@ CONFIGS: dict[str, type[Config]] = {
 }
 
 
+#: The variable that must accompany ``YNTYMAK_CONFIG=testing``.
+ALLOW_TESTING_VARIABLE = "YNTYMAK_ALLOW_TESTING"
+
+
 def config_from_env() -> type[Config]:
-    """The class named by ``YNTYMAK_CONFIG`` (default: development)."""
+    """The class named by ``YNTYMAK_CONFIG`` (default: development).
+
+    The testing class turns CSRF protection and the sign-in limits off and has a published key, so
+    the environment selects it only when ``YNTYMAK_ALLOW_TESTING=1`` asks for it as well.
+    """
     name = os.environ.get("YNTYMAK_CONFIG", "development")
     try:
-        return CONFIGS[name]
+        config_class = CONFIGS[name]
     except KeyError:
         raise ConfigError(f"YNTYMAK_CONFIG={name!r} is unknown: use one of {', '.join(CONFIGS)}") from None
+    if config_class is TestingConfig and os.environ.get(ALLOW_TESTING_VARIABLE) != "1":
+        raise ConfigError(
+            "YNTYMAK_CONFIG=testing is for the test suite only (no CSRF protection, a published key): "
+            f"set {ALLOW_TESTING_VARIABLE}=1 as well to choose it on purpose"
+        )
+    return config_class

@@ -17,20 +17,24 @@ from .extensions import babel, csrf, db, login_manager, migrate
 def create_app(config_class: type[Config] | None = None, overrides: dict | None = None) -> Flask:
     """Build the app. ``overrides`` wins over the config class (tests use it)."""
     app = Flask(__name__, instance_relative_config=True)
-    configure_settings(app, config_class or config_from_env(), overrides or {})
+    configure_settings(app, config_class, overrides or {})
     configure_database(app)
     configure_auth(app)
+    configure_rate_limits(app)
     configure_i18n(app)
+    configure_static(app)
     configure_blueprints(app)
     configure_cli(app)
     return app
 
 
-def configure_settings(app: Flask, config_class: type[Config], overrides: dict) -> None:
-    """Load and validate the configuration; a bad one stops start-up with one line."""
-    app.config.from_object(config_class)
-    app.config.update(overrides)
+def configure_settings(app: Flask, config_class: type[Config] | None, overrides: dict) -> None:
+    """Load and validate the configuration (``YNTYMAK_CONFIG`` when no class is given); a bad one
+    stops start-up with one line."""
     try:
+        config_class = config_class or config_from_env()
+        app.config.from_object(config_class)
+        app.config.update(overrides)
         config_class.validate(app.config, app.instance_path)
     except ConfigError as exc:
         sys.stderr.write(f"Configuration error: {exc}\n")
@@ -71,6 +75,27 @@ def configure_auth(app: Flask) -> None:
     csrf.init_app(app)
 
 
+def configure_rate_limits(app: Flask) -> None:
+    """Flask-Limiter's storage for the sign-in limits, and the proxies trusted for the address.
+
+    Behind nginx every request comes from 127.0.0.1: with ``TRUSTED_PROXIES=1`` the address the
+    proxy puts in X-Forwarded-For is the client's, for the per-address limit and the audit log.
+    """
+    from limits.errors import ConfigurationError
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from .extensions import limiter
+
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    try:
+        limiter.init_app(app)
+    except ConfigurationError as exc:
+        sys.stderr.write(f"Configuration error: RATELIMIT_STORAGE_URI cannot be used: {exc}\n")
+        raise SystemExit(2) from None
+
+
 def configure_i18n(app: Flask) -> None:
     """Flask-Babel with the per-user, then browser, then Russian locale."""
     from flask_babel import get_locale
@@ -79,6 +104,13 @@ def configure_i18n(app: Flask) -> None:
 
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+
+
+def configure_static(app: Flask) -> None:
+    """Versioned static URLs (``?v=<content hash>``) cached for a year, sent compressed."""
+    from .static_files import init_static
+
+    init_static(app)
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -6,7 +6,7 @@ Every command runs in one transaction: a failure prints one line, exits non-zero
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -103,6 +103,11 @@ def seed_demo_command(
     """Add believable demo organisations, accounts and records over the last 24 months."""
     from .services.seed import has_records, seed_demo
 
+    if not current_app.config["ALLOW_DEMO_DATA"]:
+        raise click.ClickException(
+            "seed-demo is refused under the production configuration: it would create accounts "
+            "whose password is published in the README."
+        )
     if if_empty and has_records(db.session):
         click.echo("Demo data already present; nothing added.")
         return

@@ -127,6 +127,8 @@ def _code_label(key: str, code: str) -> str:
 
 def _value(key: str, value: object, communities: dict[str, str]) -> str:
     """One value of the diff as the reader sees it."""
+    if key.startswith("rating:") and value is None:
+        return _("Not assessed")
     if value is None or value == []:
         return "—"
     if key == "community_id":

@@ -7,6 +7,7 @@ Codes are stored and never shown or translated. Labels are English source string
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -302,3 +303,76 @@ def neutral_label(kind: str, code: str, default: str) -> str:
 def label_map(pairs: tuple[tuple[str, ...], ...]) -> dict[str, str]:
     """``{code: English label}`` for one of the tuples above."""
     return {code: label for code, label, *_ in pairs}
+
+
+#: The 16 drivers in four groups, in the order the assessment form shows them (one collapsible
+#: section each, so a phone shows one group at a time). Every driver is in exactly one group.
+DRIVER_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "justice",
+        N_("Justice and rights"),
+        ("injustice", "discrimination", "police_repression", "prison_conditions", "opposition_ban"),
+    ),
+    (
+        "economy",
+        N_("Economy, migration and public services"),
+        ("unemployment", "migrant_job_loss", "corruption", "state_absence"),
+    ),
+    (
+        "community",
+        N_("Community and family"),
+        ("exclusion", "interethnic_tension", "family_pressure", "belonging"),
+    ),
+    (
+        "information",
+        N_("Information, education and religion"),
+        ("online_propaganda", "education_gap", "religious_restrictions"),
+    ),
+)
+
+#: The one mapping from what an activity is (its type, the groups taking part) to the
+#: recommendations (R1-R14, DOMAIN.md) it usually serves. The activity form ticks these for the
+#: volunteer as they choose the type and the groups (entry-form.js reads this mapping from the
+#: page, never a copy of its own); the volunteer can untick or add any, and the server stores
+#: exactly what was sent. Kind -> code -> recommendation codes.
+SUGGESTED_RECOMMENDATIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "activity_type": {
+        "dialogue": ("R4",),  # dialogue and trust
+        "training": ("R3",),  # capacity building, training of officials
+        "awareness": ("R3",),  # school and university awareness
+        "mediation": ("R4",),
+        "pre_departure": ("R8",),  # pre-departure orientation
+        "family_support": ("R6",),  # roles of women, families
+        "prison_programme": ("R9",),
+        "media_training": ("R10",),  # journalist training
+        "counter_narrative": ("R10",),
+        "youth_event": ("R6",),  # UNSCR 2250 youth engagement
+        "police_community": ("R4",),  # society and law enforcement
+        "referral": ("R5",),  # economic inclusion, legal aid
+        "research": ("R14",),
+    },
+    "target_group": {
+        "imams": ("R7",),
+        "atyncha": ("R7",),
+        "mothers": ("R6",),
+        "youth": ("R6",),
+        "women": ("R6",),
+        "migrants": ("R8",),
+        "returnees": ("R12",),
+        "prisoners": ("R9",),
+        "prison_staff": ("R9",),
+        "police": ("R4",),
+        "local_authorities": ("R5",),  # good governance
+        "teachers": ("R3",),  # school and university awareness
+        "media": ("R10",),
+        "civil_society": ("R6",),  # supporting local ideas
+    },
+}
+
+
+def suggested_recommendations(activity_type: str | None, target_groups: Iterable[str]) -> list[str]:
+    """The recommendations :data:`SUGGESTED_RECOMMENDATIONS` ticks for an activity, in R1-R14 order."""
+    codes = set(SUGGESTED_RECOMMENDATIONS["activity_type"].get(activity_type or "", ()))
+    for group in target_groups:
+        codes.update(SUGGESTED_RECOMMENDATIONS["target_group"].get(group, ()))
+    return [code for code, *_rest in RECOMMENDATIONS if code in codes]

@@ -199,6 +199,16 @@ def _machine() -> str:
     )
 
 
+#: Where the sections that others write begin (bench/weights.py, then the Lighthouse scores
+#: written by hand): this script rewrites what comes before and keeps them.
+KEPT = "<!-- page weights: start (bench/weights.py) -->"
+
+
+def _kept_sections() -> str:
+    text = RESULTS.read_text() if RESULTS.exists() else ""
+    return "\n" + text[text.index(KEPT) :] if KEPT in text else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--activities", type=int, default=100_000)
@@ -295,7 +305,7 @@ def main() -> None:
     )
     print(report)
     if not args.no_write:
-        RESULTS.write_text(report)
+        RESULTS.write_text(report + _kept_sections())
         print(f"Written to {RESULTS.relative_to(ROOT)}")
 
 

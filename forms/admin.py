@@ -3,8 +3,8 @@
 Pickers are filled from the database when the form is built. The rules live in the services
 (:mod:`app.services.accounts`, ``organisations``, ``geography``): a refusal there is a
 :class:`~app.errors.DomainError` naming its field, which the admin views place beside that field.
-The forms only check the shape of each value, and call the services' pure checks (password length,
-the scope a role needs) so that those messages show together with the others.
+The forms only check the shape of each value, and call the services' pure checks (the password
+rules, the scope a role needs) so that those messages show together with the others.
 """
 
 from __future__ import annotations
@@ -62,14 +62,16 @@ class UserFilterForm(BaseForm):
 
 
 def _password_strength(form: BaseForm, field: PasswordField) -> None:
+    """The account rules (:func:`~app.services.accounts.check_password_strength`) for this user."""
     try:
-        check_password_strength(field.data or "")
+        owner = form.password_owner() if hasattr(form, "password_owner") else None
+        check_password_strength(field.data or "", username=owner)
     except DomainError as exc:
         raise ValidationError(str(exc)) from None
 
 
 def new_password_field(label: str) -> PasswordField:
-    """A new password, checked by the account rules' minimum length."""
+    """A new password, checked by the account rules (length, common, username, demo)."""
     return PasswordField(
         label,
         validators=[DataRequired(_l("Type a password.")), _password_strength],
@@ -103,6 +105,10 @@ class UserIdentityFields:
     )
     password = new_password_field(_l("Password"))
     confirm = confirm_password_field()
+
+    def password_owner(self) -> str | None:
+        """The username the new password must differ from: the one typed above it."""
+        return self.username.data
 
 
 class UserScopeForm(BaseForm):
@@ -197,9 +203,19 @@ class UserEditForm(UserScopeForm):
 
 
 class PasswordResetForm(BaseForm):
+    """A new password for ``user=`` (the account whose password is reset)."""
+
     password = new_password_field(_l("New password"))
     confirm = confirm_password_field()
     set_password = SubmitField(_l("Set the new password"))
+
+    def __init__(self, *args: object, user: User | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def password_owner(self) -> str | None:
+        """The username of the account whose password is reset."""
+        return self.user.username if self.user is not None else None
 
 
 class OrganisationForm(BaseForm):

@@ -11,7 +11,7 @@ from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 #: Free text is at most this long (a short outcome, not a report).
 MAX_TEXT = 2000
@@ -19,8 +19,30 @@ MAX_TEXT = 2000
 MAX_COUNT = 100_000
 
 
+#: Control characters no one types: C0 (but tab and line breaks), DEL and C1. NUL among them,
+#: which PostgreSQL refuses in text (a 500 before this check).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class NoControlCharacters:
+    """Refuse control characters (NUL and the like) in any text a form receives."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        values = field.data if isinstance(field.data, list | tuple) else [field.data]
+        if any(isinstance(value, str) and _CONTROL.search(value) for value in values):
+            raise StopValidation(_("Remove the control characters from this text."))
+
+
 class BaseForm(FlaskForm):
-    """Every page form: CSRF on (Flask-WTF reads ``WTF_CSRF_ENABLED``)."""
+    """Every page form: CSRF on (Flask-WTF reads ``WTF_CSRF_ENABLED``), and no field accepts
+    control characters (checked first, before any other rule reads the text)."""
+
+    class Meta:
+        def bind_field(self, form: Form, unbound_field: object, options: dict) -> Field:
+            field = super().bind_field(form, unbound_field, options)
+            if field.type not in ("CSRFTokenField", "SubmitField", "FormField"):
+                field.validators = [NoControlCharacters(), *field.validators]
+            return field
 
 
 def shown_version(value: object) -> int | None:
@@ -31,43 +53,13 @@ def shown_version(value: object) -> int | None:
 
 # -- Personal data in free text -------------------------------------------------------------------
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-#: A letter prefix of 1-3 letters and 6+ digits (AN1234567, ID 12345678, AA № 123456).
-_ID_PREFIXED = re.compile(r"(?<!\w)[A-ZА-ЯЁ]{1,3}\s?(?:№|N°|No\.?|#)?\s?\d{6,}(?!\w)")
-#: A keyword such as passport or ID followed by a number.
-_ID_KEYWORD = re.compile(
-    r"(?:passport|паспорт|пасспорт|шиноснома|id|инн|pin|пин)\w*\s*(?:№|N°|No\.?|#|:)?\s*[^\W\d_]{0,3}\s?\d{5,}",
-    re.IGNORECASE | re.UNICODE,
-)
-#: Nine or more digits in a row.
-_LONG_DIGITS = re.compile(r"\d{9,}")
-#: Dates and year ranges, removed before looking for phone numbers.
-_DATES = re.compile(
-    r"\b(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}-\d{1,2}-(?:19|20)\d\d|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}"
-    r"|(?:19|20)\d\d\s?[-–]\s?(?:19|20)\d\d)\b"
-)
-#: Seven or more digits joined by spaces, dashes or brackets, optionally after a +.
-_PHONE = re.compile(r"(?<![\w])\+?\(?\d(?:[\s\-()]{0,3}\d){6,}")
-
-
-def find_personal_data(text: str | None) -> str | None:
-    """``"email"``, ``"id"`` or ``"phone"`` when the text seems to hold one, else None."""
-    if not text:
-        return None
-    if _EMAIL.search(text):
-        return "email"
-    if _ID_KEYWORD.search(text) or _ID_PREFIXED.search(text):
-        return "id"
-    stripped = _DATES.sub(" ", text)
-    if _PHONE.search(stripped):
-        return "phone"
-    if _LONG_DIGITS.search(stripped):
-        return "id"
-    return None
+#: One check for every text field and the sync (forms/pii.py); imported from here by other modules.
+from .pii import find_personal_data  # noqa: E402
 
 
 class NoPersonalData:
-    """Refuse phone numbers, e-mail addresses and ID-like numbers (the do-no-harm rule)."""
+    """Refuse phone numbers, e-mail addresses, social-media names and links and ID-like numbers
+    (the do-no-harm rule); the message names the kind found, never what was found."""
 
     def __call__(self, form: Form, field: Field) -> None:
         kind = find_personal_data(field.data)
@@ -92,6 +84,15 @@ class NoPersonalData:
                     "people appear only as counts."
                 )
             )
+        if kind == "handle":
+            raise ValidationError(
+                _(
+                    "Please remove the social-media name or link: this log never holds personal "
+                    "details, people appear only as counts."
+                )
+            )
+        if kind == "too_long":  # longer than the check reads at all (forms stop it sooner)
+            raise ValidationError(_("Keep this under %(max)d characters.", max=MAX_TEXT))
 
 
 class _Strip:
@@ -149,6 +150,19 @@ class MultiCheckboxField(SelectMultipleField):
         if any(str(item) not in values for item in self.data or ()):
             raise ValidationError(_("Choose only from the options shown."))
 
+    def chosen_count(self) -> int:
+        """How many options are ticked (shown in the summary of a folded group)."""
+        return len(self.data or ())
+
+    def chosen_text(self) -> str:
+        """How many options are ticked, e.g. "Chosen: 3"."""
+        return _("Chosen: %(num)d", num=self.chosen_count())
+
+    @staticmethod
+    def chosen_template() -> str:
+        """The same wording with its placeholder, for the script that counts as boxes are ticked."""
+        return _("Chosen: %(num)d")
+
 
 class AtLeastOne:
     """A multi-select needs at least one choice."""
@@ -168,14 +182,26 @@ def _count_message() -> str:
     return _("Enter a whole number from 0 to %(max)s.", max=format_number(MAX_COUNT))
 
 
-class CountField(IntegerField):
-    """A count of people: a whole number from 0 to 100,000; left empty it counts as 0."""
+#: Only ASCII digits, as the live total in entry-form.js reads them.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
-    widget = NumberInput(step="1", min=0, max=MAX_COUNT)
+
+class CountField(IntegerField):
+    """A count of people: a whole number from 0 to 100,000; left empty it counts as 0.
+
+    The box starts empty with a "0" placeholder (a value of 0 put the caret before it, so typing 12
+    stored 120). It is a text box with the numeric keypad (``inputmode``), so what is typed is what
+    arrives and a typing slip gets a message instead of silently becoming 0.
+    """
+
+    widget = TextInput()
 
     def __init__(self, label: object = None, validators: list | None = None, **kwargs: object) -> None:
-        kwargs.setdefault("default", 0)
-        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        kwargs.setdefault("default", None)
+        kwargs.setdefault(
+            "render_kw",
+            {"inputmode": "numeric", "pattern": "[0-9]*", "placeholder": "0", "autocomplete": "off"},
+        )
         validators = [
             *(validators or []),
             NumberRange(
@@ -187,13 +213,17 @@ class CountField(IntegerField):
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist: list) -> None:
-        if not valuelist:
-            return
-        raw = str(valuelist[0]).strip()
+        raw = str(valuelist[0]).strip() if valuelist else ""
         if raw == "":
-            self.data = 0
+            self.data = 0  # an empty box, or one not sent at all
             return
-        if not re.fullmatch(r"-?\d+", raw):
+        if not _WHOLE_NUMBER.fullmatch(raw):
             self.data = None
             raise ValueError(_count_message())
         self.data = int(raw)
+
+    def _value(self) -> str:
+        """What the box shows: what was typed, or the stored number, empty for none."""
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if not self.data else str(self.data)

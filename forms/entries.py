@@ -16,8 +16,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    Form,
-    FormField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -36,18 +34,16 @@ from app.vocabulary import (
     DRIVERS,
     INCIDENT_CATEGORIES,
     INCIDENT_STATUS_LABELS,
-    RATING_LABELS,
     RECOMMENDATIONS,
     RESPONSE_LABELS,
     SEVERITY_LABELS,
     SEX_LABELS,
     STATUS_LABELS,
+    SUGGESTED_RECOMMENDATIONS,
     TARGET_GROUPS,
-    TREND_LABELS,
     IncidentStatus,
     Response,
     Severity,
-    Trend,
     neutral_label,
 )
 
@@ -60,6 +56,7 @@ from .base import (
     SafeTextAreaField,
     shown_version,
 )
+from .ratings import RatingsMixin, add_rating_fields
 
 #: No record is dated before this.
 EARLIEST_DATE = date(2015, 1, 1)
@@ -156,6 +153,8 @@ class RecordForm(BaseForm):
             del self.organisation
         today = date.today()
         self.date.render_kw = {"min": EARLIEST_DATE.isoformat(), "max": today.isoformat()}
+        if self.date.data is None and not self.is_submitted():
+            self.date.data = today  # a new form opens on today's date
 
     @staticmethod
     def _grouped(communities: list[Community]) -> list[SelectChoice]:
@@ -285,6 +284,14 @@ class ActivityForm(SexAgeCountsForm):
         if field.data and field.data not in {code for code, *_rest in ACTIVITY_TYPES}:
             raise ValidationError(_("Choose only from the options shown."))
 
+    @staticmethod
+    def suggestion_map() -> dict[str, dict[str, tuple[str, ...]]]:
+        """:data:`~app.vocabulary.SUGGESTED_RECOMMENDATIONS` keyed by the fields it reads, for the page."""
+        return {
+            "activity_type_code": SUGGESTED_RECOMMENDATIONS["activity_type"],
+            "target_groups": SUGGESTED_RECOMMENDATIONS["target_group"],
+        }
+
 
 class IncidentForm(SexAgeCountsForm):
     """A community incident: people appear only as counts."""
@@ -335,66 +342,20 @@ class IncidentForm(SexAgeCountsForm):
             raise ValidationError(_("Choose only from the options shown."))
 
 
-class DriverRatingForm(Form):
-    """One driver's rating and trend inside an assessment (no CSRF of its own)."""
+class AssessmentForm(RatingsMixin, RecordForm):
+    """A driver assessment: the concerns the volunteer assessed, rated 0-3 with a trend.
 
-    rating = RadioField(
-        _l("How strongly felt"),
-        coerce=_optional_int,
-        choices=_values(RATING_LABELS),
-        default=0,
-        validators=[InputRequired(message=_l("Choose a rating."))],
-    )
-    trend = RadioField(
-        _l("Trend"),
-        choices=_values(Trend),
-        default=Trend.SAME.value,
-        validators=[InputRequired(message=_l("Choose a trend."))],
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.rating.choices = _enum_choices(RATING_LABELS)
-        self.trend.choices = _enum_choices(TREND_LABELS)
-
-
-class AssessmentForm(RecordForm):
-    """A driver assessment: every driver rated 0-3 with a trend (sub-forms ``rating_<code>``)."""
+    Sub-forms ``rating_<code>``, shown in :data:`~app.vocabulary.DRIVER_GROUPS`; a concern left
+    unrated or marked "Not assessed" is no rating at all, and at least one must be rated
+    (:class:`~forms.ratings.RatingsMixin`).
+    """
 
     notes = SafeTextAreaField(_l("Notes"), description=_l("Optional. No names, phone numbers or ID numbers."))
 
     COLUMNS = ("notes",)
 
-    @classmethod
-    def data_from_record(cls, record: RecordMixin) -> dict:
-        data = super().data_from_record(record)
-        ratings = {r.driver_code: r for r in record.ratings}
-        for code, _label in DRIVERS:
-            rating = ratings.get(code)
-            data[f"rating_{code}"] = {
-                "rating": rating.rating if rating else 0,
-                "trend": rating.trend.value if rating else Trend.SAME.value,
-            }
-        return data
 
-    def driver_fields(self) -> list[tuple[str, FormField]]:
-        """``(driver code, sub-form)`` pairs in display order."""
-        return [(code, self[f"rating_{code}"]) for code, _label in DRIVERS]
-
-    def record_data(self) -> dict:
-        data = super().record_data()
-        data["ratings"] = {
-            code: (subform.rating.data, subform.trend.data) for code, subform in self.driver_fields()
-        }
-        return data
-
-
-for _code, _label in DRIVERS:
-    setattr(
-        AssessmentForm,
-        f"rating_{_code}",
-        FormField(DriverRatingForm, label=_l(neutral_label("driver", _code, _label))),
-    )
+add_rating_fields(AssessmentForm)
 
 
 class RecordFilterForm(BaseForm):

@@ -1,18 +1,23 @@
-"""Dashboard figures (Plotly), as JSON-ready dicts for the page.
+"""Dashboard figures (plotly.js JSON, for the page to draw) and their tables.
 
 Donor figures go through the same perturbation and suppression as the donor workbook
 (:mod:`reports.tables`): a hidden count is plotted as a gap (None) and labelled ``"<5"`` or
-``"*"``, never drawn as its number.
+``"*"``, never drawn as its number. Each chart's table (:mod:`reports.chart_tables`) is made from
+the same shown values, so it hides what the chart hides.
+
+Made for a 360 px phone as much as for a laptop: long category labels are wrapped (the hover text
+and the table carry them whole), the drivers heatmap has the drivers as rows and asks for a
+minimum width (``layout.meta.min_width``: the page scrolls it inside its card), numbers follow the
+viewer's locale (``separators``, no "5k"), and a month the period does not count whole is drawn
+dotted and labelled "(partial)" rather than as a drop.
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from sqlalchemy.orm import Session
 
@@ -27,6 +32,27 @@ from app.vocabulary import (
 
 from . import queries as q
 from . import tables
+from .chart_layout import (
+    COLOURS,
+    HEATMAP_COLUMN_PX,
+    HEATMAP_LABELS_PX,
+    HEATMAP_SCALE,
+    PARTIAL,
+    bar_height,
+    base_layout,
+    count_axis,
+    heatmap_colorbar,
+    horizontal_bars,
+    label_axis,
+    marked,
+    month_axis,
+    partial_legend,
+    plot,
+    row_height,
+    trace,
+)
+from .chart_tables import ChartTable, chart_table
+from .chart_text import month_label, number, partial_months
 from .filters import ReportFilters
 from .suppression import Shown, is_small, small_mark
 
@@ -41,8 +67,6 @@ CHART_TITLES: dict[str, str] = {
     "drivers": N_("Perceived drivers: mean rating by region (0 not observed – 3 high)"),
     "coverage": N_("Communities reached per region"),
 }
-COLOURS = {"activities": "#2f5d62", "incidents": "#c0392b", "female": "#8e44ad", "male": "#2980b9"}
-HEATMAP_SCALE = [[0.0, "#fff7ec"], [0.5, "#fc8d59"], [1.0, "#7f0000"]]
 
 
 @dataclass
@@ -50,42 +74,12 @@ class Dashboard:
     """Everything the dashboard page shows, already suppressed for donors."""
 
     figures: dict[str, dict] = field(default_factory=dict)
+    #: Each chart's numbers as a table, by chart name (the same names as ``figures``).
+    tables: dict[str, ChartTable] = field(default_factory=dict)
     #: Headline numbers: (label, shown value) in display order.
     kpis: list[tuple[str, str]] = field(default_factory=list)
     #: Coordinators only: (status, label, entries) for the entries waiting and approved.
     review: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-def _plot_values(shown: list[Shown]) -> tuple[list[int | float | None], list[str]]:
-    """Numbers for the axis (None where hidden) and the labels drawn on the bars."""
-    values = [v if isinstance(v, int | float) else None for v in shown]
-    return values, ["" if v is None else str(v) for v in shown]
-
-
-def _marked(labels: list[str], shown: list[Shown]) -> list[str]:
-    """Category labels, each hidden value's mark appended so that a gap still says why."""
-    return [
-        label if isinstance(v, int | float) else f"{label} ({v})"
-        for label, v in zip(labels, shown, strict=True)
-    ]
-
-
-#: Plotly never wraps a title: longer ones are broken into lines so that a tablet shows them whole.
-TITLE_WIDTH = 44
-
-
-def _layout(title: str, **extra: object) -> dict:
-    lines = textwrap.wrap(title, TITLE_WIDTH) or [title]
-    return {
-        "title": {"text": "<br>".join(lines), "font": {"size": 15}},
-        "template": "none",
-        "autosize": True,
-        "height": 380,
-        "margin": {"l": 60, "r": 16, "t": 30 + 18 * len(lines), "b": 48},
-        "font": {"family": "system-ui, sans-serif", "size": 12},
-        "legend": {"orientation": "h", "y": -0.15},
-        **extra,
-    }
 
 
 class ChartBuilder:
@@ -97,21 +91,24 @@ class ChartBuilder:
         gettext: Gettext,
         locale: str = "en",
         threshold: int = 5,
+        today: date | None = None,
     ) -> None:
         self.session, self.f, self.t, self.locale = session, filters, gettext, locale
         self.threshold = threshold
+        self.today = today or date.today()
         self.suppress = filters.is_donor
         self.rules = tables.Disclosure.for_filters(filters, threshold)
-        from plotly import graph_objects  # large: imported by the first dashboard, not at start-up
-
-        self.go = graph_objects
-
-    def _month(self, month: str) -> str:
-        year, number = month.split("-")
-        return format_date(date(int(year), int(number), 1), format="MMM y", locale=self.locale)
 
     def _number(self, value: Shown) -> str:
-        return format_decimal(value, locale=self.locale) if isinstance(value, int) else str(value)
+        return number(value, self.locale)
+
+    def _plot_values(self, shown: list[Shown]) -> tuple[list[int | float | None], list[str]]:
+        """Numbers for the axis (None where hidden) and the labels drawn on the bars."""
+        values = [v if isinstance(v, int | float) else None for v in shown]
+        return values, ["" if v is None else self._number(v) for v in values]
+
+    def _layout(self, title: str, **extra: object) -> dict:
+        return base_layout(title, self.locale, **extra)
 
     def build(self) -> Dashboard:
         t, f, rules = self.t, self.f, self.rules
@@ -136,158 +133,246 @@ class ChartBuilder:
                 (status, t(label), self._number(review.get(status, 0)))
                 for status, label in (("submitted", N_("Waiting for review")), ("approved", N_("Approved")))
             ]
-        figures = dashboard.figures
-        figures["recommendations"] = self.recommendations(data.recommendations)
-        figures["participants"] = self.participants(participants)
         monthly = [q.Tally(n, key) for _m, n, key in data.monthly]
-        figures["monthly"] = self.monthly(months, monthly, by_category_month)
-        figures["incidents"] = self.incidents(by_category_month)
-        figures["drivers"] = self.drivers(data.drivers)
-        figures["coverage"] = self.coverage(data.coverage)
+        for name, (figure, table) in (
+            ("recommendations", self.recommendations(data.recommendations)),
+            ("participants", self.participants(participants)),
+            ("monthly", self.monthly(months, monthly, by_category_month)),
+            ("incidents", self.incidents(by_category_month)),
+            ("drivers", self.drivers(data.drivers)),
+            ("coverage", self.coverage(data.coverage)),
+        ):
+            dashboard.figures[name], dashboard.tables[name] = figure, table
         return dashboard
 
-    def recommendations(self, rows: list[q.CountRow]) -> dict:
-        labels = {code: self.t(label) for code, label, _desc in RECOMMENDATIONS}
+    def recommendations(self, rows: list[q.CountRow]) -> tuple[dict, ChartTable]:
+        t = self.t
+        labels = {code: t(label) for code, label, _desc in RECOMMENDATIONS}
         shown = [self.rules.value(r.activities, r.key) for r in rows]
-        values, text = _plot_values(shown)
-        figure = self.go.Figure(
-            self.go.Bar(
-                x=values,
-                y=_marked([r.code for r in rows], shown),
-                orientation="h",
-                text=text,
-                textposition="auto",
-                hovertext=[labels[r.code] for r in rows],
-                hovertemplate="%{y}: %{hovertext}<br>%{text}<extra></extra>",
-                marker_color=COLOURS["activities"],
-                name=self.t(N_("Activities")),
-            )
+        values, text = self._plot_values(shown)
+        data = trace(
+            "bar",
+            x=values,
+            y=marked([r.code for r in rows], shown),
+            text=text,
+            hovertext=[labels[r.code] for r in rows],
+            hovertemplate="%{y}: %{hovertext}<br>%{text}<extra></extra>",
+            **horizontal_bars(COLOURS["activities"]),
+            name=t(N_("Activities")),
         )
-        layout = _layout(self.t(CHART_TITLES["recommendations"]), height=460)
-        layout["yaxis"] = {"autorange": "reversed", "automargin": True}
-        layout["xaxis"] = {"title": {"text": self.t(N_("Activities"))}, "rangemode": "tozero"}
-        figure.update_layout(layout)
-        return figure.to_plotly_json()
+        layout = self._layout(t(CHART_TITLES["recommendations"]), height=460)
+        layout["yaxis"] = {
+            "type": "category",
+            "autorange": "reversed",
+            "automargin": True,
+            "fixedrange": True,
+        }
+        layout["xaxis"] = count_axis(t(N_("Activities")))
+        table = chart_table(
+            t(N_("Recommendation")),
+            [t(N_("Activities"))],
+            [(f"{r.code} {labels[r.code]}", [v]) for r, v in zip(rows, shown, strict=True)],
+            self.locale,
+        )
+        return plot(data, layout), table
 
-    def participants(self, grid: tables.Grid) -> dict:
-        bands = [self.t(AGE_BAND_LABELS[b]) for b in tables.BANDS]
+    def participants(self, grid: tables.Grid) -> tuple[dict, ChartTable]:
+        t = self.t
+        bands = [t(AGE_BAND_LABELS[b]) for b in tables.BANDS]
+        sexes = [t(SEX_LABELS[sex]) for sex in tables.SEXES]
         traces = []
-        for sex, cells, colour in zip(tables.SEXES, grid.cells, ("female", "male"), strict=True):
-            values, text = _plot_values(cells)
+        for sex, cells, colour in zip(sexes, grid.cells, ("female", "male"), strict=True):
+            values, text = self._plot_values(cells)
             traces.append(
-                self.go.Bar(
-                    x=bands, y=values, text=text, name=self.t(SEX_LABELS[sex]), marker_color=COLOURS[colour]
-                )
-            )
-        figure = self.go.Figure(traces)
-        layout = _layout(self.t(CHART_TITLES["participants"]), barmode="stack")
-        layout["yaxis"] = {"title": {"text": self.t(N_("Participants"))}, "rangemode": "tozero"}
-        layout["xaxis"] = {"title": {"text": self.t(N_("Age band"))}}
-        figure.update_layout(layout)
-        return figure.to_plotly_json()
-
-    def monthly(self, months: list[str], activities: list[q.Tally], incidents: tables.Grid) -> dict:
-        labels = [self._month(m) for m in months]
-        activity_shown, _total = tables.series_with_total(activities, self.rules)
-        traces = []
-        for name, shown, colour in (
-            (N_("Activities"), activity_shown, COLOURS["activities"]),
-            (N_("Incidents"), incidents.column_totals, COLOURS["incidents"]),
-        ):
-            values, text = _plot_values(shown)
-            traces.append(
-                self.go.Scatter(
-                    x=labels,
+                trace(
+                    "bar",
+                    x=bands,
                     y=values,
                     text=text,
-                    mode="lines+markers",
-                    name=self.t(name),
-                    line={"color": colour},
+                    name=sex,
+                    marker={"color": COLOURS[colour]},
+                    textangle=0,
                     hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
                 )
             )
-        figure = self.go.Figure(traces)
-        layout = _layout(self.t(CHART_TITLES["monthly"]))
-        layout["yaxis"] = {"title": {"text": self.t(N_("Records"))}, "rangemode": "tozero"}
-        layout["xaxis"] = {"title": {"text": self.t(N_("Month"))}, "type": "category"}
-        figure.update_layout(layout)
-        return figure.to_plotly_json()
+        layout = self._layout(t(CHART_TITLES["participants"]), barmode="stack")
+        layout["legend"]["traceorder"] = "normal"  # female first, as in the table
+        layout["yaxis"] = count_axis(t(N_("Participants")))
+        layout["xaxis"] = label_axis(bands, width=8, title={"text": t(N_("Age band"))})
+        rows = [
+            (sex, [*cells, total])
+            for sex, cells, total in zip(sexes, grid.cells, grid.row_totals, strict=True)
+        ]
+        rows.append((t(N_("Total")), [*grid.column_totals, grid.grand_total]))
+        table = chart_table(t(N_("Participants")), [*bands, t(N_("Total"))], rows, self.locale)
+        return plot(traces, layout), table
 
-    def incidents(self, grid: tables.Grid) -> dict:
-        labels = {code: self.t(label) for code, label in INCIDENT_CATEGORIES}
-        values, text = _plot_values(grid.row_totals)
-        figure = self.go.Figure(
-            self.go.Bar(
-                x=values,
-                y=_marked([labels[c] for c in tables.CATEGORY_CODES], grid.row_totals),
-                orientation="h",
-                text=text,
-                textposition="auto",
-                marker_color=COLOURS["incidents"],
-                name=self.t(N_("Incidents")),
-            )
+    def monthly(
+        self, months: list[str], activities: list[q.Tally], incidents: tables.Grid
+    ) -> tuple[dict, ChartTable]:
+        t = self.t
+        partial = partial_months(months, self.f.date_from, self.f.date_to, self.today)
+        names = [month_label(m, self.locale) for m in months]
+        labels = [
+            t(PARTIAL) % {"month": n} if m in partial else n for m, n in zip(months, names, strict=True)
+        ]
+        cut = [m in partial for m in months]
+        near = {j for i, c in enumerate(cut) if c for j in (i - 1, i, i + 1) if 0 <= j < len(months)}
+        activity_shown, _total = tables.series_with_total(activities, self.rules)
+        series = (
+            (N_("Activities"), activity_shown, "activities"),
+            (N_("Incidents"), incidents.column_totals, "incidents"),
         )
-        layout = _layout(self.t(CHART_TITLES["incidents"]), height=460)
-        layout["yaxis"] = {"autorange": "reversed", "automargin": True}
-        layout["xaxis"] = {"title": {"text": self.t(N_("Incidents"))}, "rangemode": "tozero"}
-        figure.update_layout(layout)
-        return figure.to_plotly_json()
+        hover = "%{customdata}: %{text}<extra>%{fullData.name}</extra>"
+        traces = []
+        for name, shown, colour in series:
+            values, text = self._plot_values(shown)
+            common = {"x": names, "text": text, "customdata": labels, "name": t(name), "legendgroup": colour}
+            traces.append(
+                trace(
+                    "scatter",
+                    y=[None if c else v for v, c in zip(values, cut, strict=True)],
+                    mode="lines+markers",
+                    line={"color": COLOURS[colour]},
+                    hovertemplate=hover,
+                    **common,
+                )
+            )
+            if partial:  # the partial months, dotted from their neighbours, hollow markers
+                traces.append(
+                    trace(
+                        "scatter",
+                        y=[v if i in near else None for i, v in enumerate(values)],
+                        mode="lines+markers",
+                        line={"color": COLOURS[colour], "dash": "dot"},
+                        marker={"symbol": "circle-open", "size": [9 if c else 0 for c in cut]},
+                        showlegend=False,
+                        hovertemplate=hover,
+                        **common,
+                    )
+                )
+        if partial:
+            traces.append(partial_legend(t(N_("Partial month"))))
+        layout = self._layout(t(CHART_TITLES["monthly"]))
+        layout["yaxis"] = count_axis(t(N_("Records")))
+        layout["xaxis"] = month_axis(t(N_("Month")), names, labels)
+        rows = [
+            (label, [a, i])
+            for label, a, i in zip(labels, activity_shown, incidents.column_totals, strict=True)
+        ]
+        table = chart_table(t(N_("Month")), [t(N_("Activities")), t(N_("Incidents"))], rows, self.locale)
+        return plot(traces, layout), table
 
-    def drivers(self, matrix: dict[str, dict[str, q.DriverCell]]) -> dict:
+    def incidents(self, grid: tables.Grid) -> tuple[dict, ChartTable]:
+        t = self.t
+        names = {code: t(label) for code, label in INCIDENT_CATEGORIES}
+        labels = [names[c] for c in tables.CATEGORY_CODES]
+        values, text = self._plot_values(grid.row_totals)
+        categories = marked(labels, grid.row_totals)
+        data = trace(
+            "bar",
+            x=values,
+            y=categories,
+            text=text,
+            **horizontal_bars(COLOURS["incidents"]),
+            name=t(N_("Incidents")),
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+        layout = self._layout(t(CHART_TITLES["incidents"]), height=bar_height(categories))
+        layout["yaxis"] = label_axis(categories, autorange="reversed")
+        layout["xaxis"] = count_axis(t(N_("Incidents")))
+        table = chart_table(
+            t(N_("Category")),
+            [t(N_("Incidents"))],
+            [(label, [v]) for label, v in zip(labels, grid.row_totals, strict=True)],
+            self.locale,
+        )
+        return plot(data, layout), table
+
+    def drivers(self, matrix: dict[str, dict[str, q.DriverCell]]) -> tuple[dict, ChartTable]:
+        """Drivers as rows, regions as columns: sixteen long labels read down a phone, and the
+        regions scroll sideways inside the card when they do not fit."""
+        t = self.t
         regions, means, _changes, _n = tables.driver_tables(matrix, self.rules)
         names = q.region_names(self.session)
-        labels = [self.t(label) for _code, label in DRIVERS]
-        figure = self.go.Figure(
-            self.go.Heatmap(
-                z=means,
-                x=labels,
-                y=[names.get(r, r) for r in regions],
-                zmin=0.0,
-                zmax=3.0,
-                colorscale=HEATMAP_SCALE,
-                colorbar={"title": {"text": self.t(N_("Mean rating"))}, "thickness": 12},
-                hoverongaps=False,
-                hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
-            )
+        region_labels = [names.get(r, r) for r in regions]
+        labels = [t(label) for _code, label in DRIVERS]
+        by_driver = [[row[d] for row in means] for d in range(len(labels))]
+        drawn = [[None if m is None else round(m, 3) for m in row] for row in by_driver]
+        data = trace(
+            "heatmap",
+            z=drawn,
+            x=region_labels,
+            y=labels,
+            zmin=0.0,
+            zmax=3.0,
+            colorscale=HEATMAP_SCALE,
+            colorbar=heatmap_colorbar(t(N_("Mean rating"))),
+            hoverongaps=False,
+            texttemplate="%{z:.1f}",
+            textfont={"size": 10},
+            hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
         )
-        layout = _layout(self.t(CHART_TITLES["drivers"]), height=max(380, 120 + 28 * len(regions)))
-        layout["xaxis"] = {"tickangle": -40, "automargin": True}
-        layout["yaxis"] = {"automargin": True, "autorange": "reversed"}
-        layout["margin"] = {"l": 16, "r": 16, "t": 48, "b": 16}
-        figure.update_layout(layout)
-        return figure.to_plotly_json()
+        height = 240 + sum(row_height(label) for label in labels)
+        layout = self._layout(t(CHART_TITLES["drivers"]), height=height)
+        layout["xaxis"] = label_axis(region_labels, width=10, side="top")
+        layout["yaxis"] = label_axis(labels, autorange="reversed")
+        layout["margin"] = {**layout["margin"], "b": 70}
+        layout["meta"] = {
+            **layout["meta"],
+            "min_width": HEATMAP_LABELS_PX + HEATMAP_COLUMN_PX * max(1, len(regions)),
+        }
+        notes = [t(N_("A mean from fewer assessments than the suppression threshold is left blank."))]
+        if not self.f.is_donor:
+            notes = [t(N_("A blank cell: no assessment of that driver in that region."))]
+        rows = [
+            (
+                label,
+                [None if m is None else format_decimal(m, format="0.00", locale=self.locale) for m in row],
+            )
+            for label, row in zip(labels, by_driver, strict=True)
+        ]
+        table = chart_table(t(N_("Perceived drivers")), region_labels, rows, self.locale, notes)
+        return plot(data, layout), table
 
-    def coverage(self, rows: list[q.CoverageRow]) -> dict:
+    def coverage(self, rows: list[q.CoverageRow]) -> tuple[dict, ChartTable]:
+        t = self.t
         reached = [tables.coverage_reached(r.reached, r.reached_key, r.communities, self.rules) for r in rows]
         hidden = [self.suppress and is_small(n, self.threshold) for n in reached]
         mark = small_mark(self.threshold)
         shares = [n / r.communities if r.communities else 0.0 for n, r in zip(reached, rows, strict=True)]
         values = [None if h else round(100 * share, 1) for share, h in zip(shares, hidden, strict=True)]
-        text = [
-            f"{mark} / {r.communities}"
+        shown_reached: list[Shown] = [mark if h else n for n, h in zip(reached, hidden, strict=True)]
+        details = [
+            f"{mark} / {self._number(r.communities)}"
             if h
-            else f"{format_percent(share, locale=self.locale)} ({n} / {r.communities})"
-            for r, n, share, h in zip(rows, reached, shares, hidden, strict=True)
+            else f"{number(v, self.locale)} % ({self._number(n)} / {self._number(r.communities)})"
+            for r, n, v, h in zip(rows, reached, values, hidden, strict=True)
         ]
-        figure = self.go.Figure(
-            self.go.Bar(
-                x=[
-                    f"{r.name} ({small_mark(self.threshold)})" if h else r.name
-                    for r, h in zip(rows, hidden, strict=True)
-                ],
-                y=values,
-                text=text,
-                textposition="auto",
-                marker_color=COLOURS["activities"],
-                name=self.t(N_("Communities reached")),
-                hovertemplate="%{x}: %{text}<extra></extra>",
-            )
+        regions = [f"{r.name} ({mark})" if h else r.name for r, h in zip(rows, hidden, strict=True)]
+        data = trace(
+            "bar",
+            x=values,
+            y=regions,
+            text=[
+                "" if h else format_percent(s, locale=self.locale)
+                for s, h in zip(shares, hidden, strict=True)
+            ],
+            customdata=details,
+            **horizontal_bars(COLOURS["activities"]),
+            name=t(N_("Communities reached")),
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
-        layout = _layout(self.t(CHART_TITLES["coverage"]))
-        layout["yaxis"] = {"title": {"text": self.t(N_("Share of communities, %"))}, "range": [0, 100]}
-        layout["xaxis"] = {"tickangle": -30, "automargin": True}
-        figure.update_layout(layout)
-        return figure.to_plotly_json()
+        layout = self._layout(t(CHART_TITLES["coverage"]), height=bar_height(regions))
+        layout["xaxis"] = count_axis(t(N_("Share of communities, %")), range=[0, 100], rangemode="normal")
+        layout["yaxis"] = label_axis(regions, autorange="reversed")
+        table = chart_table(
+            t(N_("Region")),
+            [t(N_("Communities reached")), t(N_("Communities")), t(N_("Share of communities, %"))],
+            [(r.name, [n, r.communities, v]) for r, n, v in zip(rows, shown_reached, values, strict=True)],
+            self.locale,
+        )
+        return plot(data, layout), table
 
 
 def build_dashboard(
@@ -297,6 +382,9 @@ def build_dashboard(
     gettext: Gettext,
     locale: str = "en",
     threshold: int = 5,
+    today: date | None = None,
 ) -> Dashboard:
-    """The dashboard's figures and headline numbers for ``filters``."""
-    return ChartBuilder(session, filters, gettext=gettext, locale=locale, threshold=threshold).build()
+    """The dashboard's figures, their tables and the headline numbers for ``filters``."""
+    return ChartBuilder(
+        session, filters, gettext=gettext, locale=locale, threshold=threshold, today=today
+    ).build()

@@ -43,6 +43,18 @@ SOURCES_NOTE = N_(
     "recommendations are those of the 2016 Bishkek regional conference on preventing violent "
     "extremism. Records are counted at community level; people appear only as counts."
 )
+WORKBOOK_SUPPRESSION_NOTE = N_(
+    "Counts from 1 to %(below)s are hidden so that no one can be singled out in a small community "
+    "(%(mark)s on the dashboard): the cell is left empty and shaded grey, and its comment says why. "
+    "A cell shaded light violet is hidden as well (* on the dashboard), because together with the "
+    "total it would reveal a hidden count. Zero is shown. Hidden cells are empty rather than text, "
+    "so columns can still be summed and charted; such a sum leaves the hidden numbers out."
+)
+NOT_ASSESSED_NOTE = N_(
+    'A concern an assessment did not rate (left unrated or marked "Not assessed") is stored as no '
+    'rating: it is left out of every mean, count and chart, and never counted as "not observed" (0).'
+)
+MEANS_NOTE = N_("A mean from fewer assessments than the suppression threshold is left blank.")
 MULTI_NOTE = N_(
     "An activity that serves several recommendations or engages several target groups is counted "
     "under each, so these lines do not add up to the total."
@@ -59,15 +71,21 @@ def widened_note(filters: ReportFilters, gettext: Gettext, format_day: Callable[
     }
 
 
-def disclosure_notes(filters: ReportFilters, rules: Disclosure, gettext: Gettext) -> list[str]:
-    """How the figures were protected (donors) or that they are exact (coordinators), translated."""
+def disclosure_notes(
+    filters: ReportFilters, rules: Disclosure, gettext: Gettext, *, workbook: bool = False
+) -> list[str]:
+    """How the figures were protected (donors) or that they are exact (coordinators), translated.
+
+    ``workbook``: the workbook's wording of suppression (empty shaded cells, not ``"<5"``).
+    """
     t = gettext
     if not rules.donor:
         return [t(EXACT_NOTE)]
+    suppression = WORKBOOK_SUPPRESSION_NOTE if workbook else SUPPRESSION_NOTE
     return [
         t(APPROVED_NOTE),
         t(GRID_NOTE),
         t(PERTURBATION_NOTE) % {"max": rules.table.max_change},
         t(TOTALS_NOTE),
-        t(SUPPRESSION_NOTE) % {"below": rules.threshold - 1, "mark": small_mark(rules.threshold)},
+        t(suppression) % {"below": rules.threshold - 1, "mark": small_mark(rules.threshold)},
     ]

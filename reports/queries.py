@@ -448,6 +448,34 @@ def dashboard_aggregates(session: Session, filters: ReportFilters) -> DashboardA
     )
 
 
+def driver_overall(session: Session, filters: ReportFilters) -> dict[str, DriverCell]:
+    """Per driver, over every region the filters select: mean rating and ratings, this period and
+    the previous one. A concern an assessment did not rate has no rating row and counts nowhere."""
+
+    def means(period: ReportFilters) -> dict[str, tuple[float, int, int]]:
+        query = (
+            select(
+                DriverRating.driver_code,
+                func.avg(DriverRating.rating),
+                func.count(DriverRating.rating),
+                key_sum(DriverAssessment, period),
+            )
+            .select_from(DriverRating)
+            .join(DriverAssessment, DriverAssessment.id == DriverRating.assessment_id)
+            .where(*record_conditions(DriverAssessment, period))
+            .group_by(DriverRating.driver_code)
+        )
+        return {d: (round(float(mean), 2), n, key) for d, mean, n, key in session.execute(query)}
+
+    current, previous = means(filters), means(filters.previous())
+    cells = {}
+    for driver, _label in DRIVERS:
+        mean, n, key = current.get(driver, (None, 0, 0))
+        prev_mean, prev_n, _key = previous.get(driver, (None, 0, 0))
+        cells[driver] = DriverCell(mean, n, prev_mean, prev_n, key)
+    return cells
+
+
 def region_names(session: Session) -> dict[str, str]:
     """``{region code: name}``."""
     return dict(session.execute(select(Region.code, Region.name)).all())

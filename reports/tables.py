@@ -206,3 +206,57 @@ def driver_tables(
 def coverage_reached(reached: int, key: int, communities: int, rules: Disclosure) -> int:
     """Communities reached as published (before suppression): perturbed, at most ``communities``."""
     return min(rules.count(reached, key), communities)
+
+
+def line_with_total(cells: list[int], total: int, rules: Disclosure) -> tuple[list[Shown], Shown]:
+    """Published (already perturbed) counts and the total they make, protected as one line: a
+    row of a split (countries) with its total, suppressed like :func:`count_line`'s cells."""
+    grid = rules.grid([cells], [total], cells, total, show_columns=False)
+    return grid.cells[0], grid.row_totals[0]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline figures, as published: the dashboard's and the workbook Overview's."""
+
+    activities: Shown
+    participants: Shown
+    women: Shown
+    youth: Shown
+    communities: Shown
+    incidents: Shown
+
+    @staticmethod
+    def share(part: Shown, whole: Shown) -> float | str | None:
+        """``part / whole``; None when ``whole`` is 0; the hiding mark when either is hidden."""
+        for value in (part, whole):
+            if not isinstance(value, int | float):
+                return value if value is not None else None
+        return part / whole if whole else None
+
+    @property
+    def women_share(self) -> float | str | None:
+        return self.share(self.women, self.participants)
+
+    @property
+    def youth_share(self) -> float | str | None:
+        return self.share(self.youth, self.participants)
+
+
+#: The age band of youth (18-29, as in UNSCR 2250) in the headline shares.
+YOUTH_BAND = AgeBand.AGE_18_29
+
+
+def headline(totals: CountRow, incidents: Shown, rules: Disclosure) -> Headline:
+    """Headline figures from all activities (``totals``, e.g. :func:`~reports.queries.activity_totals`)
+    and the published incident total (the grand total of :func:`category_by_month`), exactly as
+    the dashboard computes them; women and youth are the participant grid's published totals."""
+    grid = participants_grid(totals, rules)
+    return Headline(
+        activities=rules.value(totals.activities, totals.key),
+        participants=grid.grand_total,
+        women=grid.row_totals[SEXES.index(Sex.FEMALE)],
+        youth=grid.column_totals[BANDS.index(YOUTH_BAND)],
+        communities=rules.value(totals.communities, totals.communities_key),
+        incidents=incidents,
+    )

@@ -8,27 +8,51 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
 from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 #: First characters that make a spreadsheet treat text as a formula or command.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+#: Named, so that a font without a name never falls back to a serif one (LibreOffice does).
+FONT = "Calibri"
+BOLD = Font(name=FONT, bold=True)
+WARNING_FONT = Font(name=FONT, bold=True, color="B71C1C")
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="2F5D62")
-TITLE_FONT = Font(bold=True, size=14)
-SECTION_FONT = Font(bold=True, size=12)
+TITLE_FONT = Font(name=FONT, bold=True, size=14)
+SECTION_FONT = Font(name=FONT, bold=True, size=12)
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 INTEGER = "#,##0"
 RATING = "0.00"
 CHANGE = "+0.00;-0.00;0.00"
+PERCENT = "0.0%"
+PERCENT_CHANGE = "+0%;-0%;0%"
+SHARE = "0.0"
+#: A hidden donor number: an empty cell with this fill (and a comment saying why).
+HIDDEN_FILL = PatternFill("solid", fgColor="BFBFBF")
+#: A number hidden because, with the total, it would give a hidden one away (``*``).
+COMPLEMENT_FILL = PatternFill("solid", fgColor="D9D2E9")
+CONFIDENTIAL_FONT = Font(name=FONT, bold=True, color="FFFFFF")
+CONFIDENTIAL_FILL = PatternFill("solid", fgColor="B71C1C")
+#: Excel refuses a header or footer longer than 255 characters, codes included: a longer
+#: confidential note is left to the header's mark and the Overview.
+MAX_FOOTER_NOTE = 180
+#: Sheets wider than this (in column width units, about one character each) print landscape.
+PORTRAIT_WIDTH = 100
+#: Reasons a donor number is hidden, each with its comment (:class:`Hiding`).
+SMALL, COMPLEMENT, FEW, DERIVED = "small", "complement", "few", "derived"
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -44,20 +68,99 @@ def safe_text(sheet: WriteOnlyWorksheet, value: str) -> str | Cell:
     return value
 
 
-class Sheet:
-    """A write-only sheet with styled headers and number formats."""
+@dataclass(frozen=True)
+class Hiding:
+    """How a hidden donor number is written: an empty cell (so columns still sum and chart) with a
+    fill and a comment saying why. ``comments`` maps a reason (:data:`SMALL`, :data:`COMPLEMENT`,
+    :data:`FEW`, :data:`DERIVED`) to its translated comment; ``small`` is the mark the tables use
+    for a small count (``"<5"``), ``"*"`` the complementary one."""
 
-    def __init__(self, workbook: Workbook, title: str, widths: Iterable[float] = ()) -> None:
+    small: str
+    comments: dict[str, str]
+    author: str = "Yntymak"
+
+    def reason(self, value: object) -> str | None:
+        if value == self.small:
+            return SMALL
+        if value == "*":
+            return COMPLEMENT
+        return None
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    """What every printed page carries: report and sheet name and period in the header, page
+    numbers in the footer, and for coordinators a confidential mark in both."""
+
+    title: str
+    period: str
+    pages: str  #: "Page &P of &N", translated, with the header codes in place
+    confidential: str | None = None  #: a short word for the header centre
+    confidential_note: str | None = None  #: the full sentence for the footer
+
+
+def _hf(text: str) -> str:
+    """Text for a header or footer section: ``&`` is a code there, so it is doubled."""
+    return text.replace("&", "&&")
+
+
+class Sheet:
+    """A write-only sheet with styled headers, number formats, hidden cells and print settings."""
+
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        widths: Iterable[float] = (),
+        *,
+        hiding: Hiding | None = None,
+        frame: PageFrame | None = None,
+        landscape: bool | None = None,
+    ) -> None:
         self.ws: WriteOnlyWorksheet = workbook.create_sheet(sheet_title(title))
         self.widths = list(widths)
         for index, width in enumerate(self.widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
-        # Printed or saved as PDF: landscape, as wide as the page, as many pages down as needed.
-        self.ws.page_setup.orientation = "landscape"
+        self.hiding = hiding
+        #: Reasons of the hidden cells written so far (for the legend below the tables).
+        self.hidden: set[str] = set()
+        # Printed or saved as PDF: as wide as the page, as many pages down as needed; landscape
+        # when the columns are wider than a portrait page.
+        if landscape is None:
+            landscape = sum(self.widths) > PORTRAIT_WIDTH
+        self.ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        self.ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         self.ws.page_setup.fitToWidth = 1
         self.ws.page_setup.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.print_options.horizontalCentered = False
+        if frame is not None:
+            self._frame(frame)
         self.rows = 0
+
+    def _frame(self, frame: PageFrame) -> None:
+        header, footer = self.ws.oddHeader, self.ws.oddFooter
+        header.left.text = f"{_hf(frame.title)} – &A"
+        header.left.size = 9
+        header.right.text = _hf(frame.period)
+        header.right.size = 9
+        footer.right.text = frame.pages
+        footer.right.size = 9
+        if frame.confidential:
+            header.center.text = _hf(frame.confidential)
+            header.center.font, header.center.color, header.center.size = "-,Bold", "B71C1C", 11
+        if frame.confidential_note and len(frame.confidential_note) <= MAX_FOOTER_NOTE:
+            footer.left.text = _hf(frame.confidential_note)
+            footer.left.font, footer.left.color, footer.left.size = "-,Bold", "B71C1C", 8
+
+    def freeze(self, cell: str, print_rows: int | None = None) -> None:
+        """Freeze the rows above and the columns left of ``cell``; with ``print_rows``, repeat the
+        first that many rows at the top of every printed page. Before the first row: a
+        write-only sheet writes its view with the first row."""
+        assert self.rows == 0, "freeze a write-only sheet before writing to it"
+        self.ws.freeze_panes = cell
+        if print_rows:
+            self.ws.print_title_rows = f"1:{print_rows}"
 
     def cell(
         self, value: object, *, font: Font | None = None, fmt: str | None = None, wrap: bool = False
@@ -81,17 +184,44 @@ class Sheet:
         self.ws.append(list(values))
         self.rows += 1
 
-    def header(self, values: Iterable[str], height: float = 32) -> None:
-        self.ws.row_dimensions[self.rows + 1].height = height
+    def header(self, values: Iterable[str], height: float = 32, *, span: int | None = None) -> None:
+        """A styled header row; with ``span``, its last cell merged up to column ``span``."""
+        row = self.rows + 1
+        self.ws.row_dimensions[row].height = height
         cells = []
         for value in values:
             cell = WriteOnlyCell(self.ws, value=value)
             cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
             cells.append(cell)
+        if span is not None and span > len(cells):
+            self.ws.merged_cells.add(f"{get_column_letter(len(cells))}{row}:{get_column_letter(span)}{row}")
         self.append(cells)
 
     def numbers(self, values: Iterable[object], fmt: str = INTEGER) -> list:
-        return [self.cell(v, fmt=fmt) for v in values]
+        """Number cells; a hidden donor count (``"<5"``, ``"*"``) becomes an empty marked cell."""
+        cells = []
+        for value in values:
+            reason = self.hiding.reason(value) if self.hiding is not None else None
+            cells.append(self.hidden_cell(reason, fmt) if reason else self.cell(value, fmt=fmt))
+        return cells
+
+    def hidden_cell(self, reason: str, fmt: str = INTEGER) -> WriteOnlyCell:
+        """An empty number cell marked as hidden for ``reason``: a fill and a comment."""
+        assert self.hiding is not None, "coordinators' numbers are never hidden"
+        cell = WriteOnlyCell(self.ws, value=None)
+        cell.fill = COMPLEMENT_FILL if reason == COMPLEMENT else HIDDEN_FILL
+        cell.number_format = fmt
+        cell.comment = Comment(self.hiding.comments[reason], self.hiding.author, height=70, width=240)
+        self.hidden.add(reason)
+        return cell
+
+    def legend(self, lines: dict[str, str], last_column: int | None = None, *, every: bool = False) -> None:
+        """One line per reason of the hidden cells written so far (``every``: per reason in
+        ``lines``), its text shaded as those cells are."""
+        for reason in (SMALL, COMPLEMENT, FEW, DERIVED):
+            if (every or reason in self.hidden) and reason in lines:
+                fill = COMPLEMENT_FILL if reason == COMPLEMENT else HIDDEN_FILL
+                self.text(lines[reason], last=last_column, fill=fill)
 
     def title(self, text: str, font: Font = SECTION_FONT) -> None:
         self.append([self.cell(text, font=font)])
@@ -99,12 +229,35 @@ class Sheet:
     def blank(self) -> None:
         self.append([])
 
-    def note(self, text: str, column: int = 1) -> None:
-        """Wrapped text in ``column``, the row made tall enough to show all of it."""
-        width = self.widths[column - 1] if len(self.widths) >= column else 60
-        lines = max(1, -(-len(text) * 11 // (width * 10)))  # ~1.1 characters per unit of width
-        self.ws.row_dimensions[self.rows + 1].height = 15 * lines
-        self.append([*[""] * (column - 1), self.cell(text, wrap=True)])
+    def text(
+        self,
+        text: str,
+        *,
+        first: int = 1,
+        last: int | None = None,
+        before: list | None = None,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+    ) -> None:
+        """Wrapped text from column ``first`` to ``last`` (merged; default: the last column with a
+        width), the row made tall enough to show all of it; ``before`` fills the columns left of
+        ``first``, aligned to the top as the text is."""
+        last = last or max(len(self.widths), first)
+        width = sum(self.widths[first - 1 : last]) or 60
+        self.ws.row_dimensions[self.rows + 1].height = 15 * text_lines(text, width)
+        if last > first:
+            row = self.rows + 1
+            self.ws.merged_cells.add(f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}")
+        cells = []
+        for value in before or []:
+            cell = value if isinstance(value, Cell) else WriteOnlyCell(self.ws, value=value)
+            cell.alignment = TOP
+            cells.append(cell)
+        cells += [""] * (first - 1 - len(cells))
+        cell = self.cell(text, wrap=True, font=font)
+        if fill is not None:
+            cell.fill = fill
+        self.append([*cells, cell])
 
 
 class RowStream:
@@ -203,6 +356,13 @@ class RowStream:
         ws.auto_filter.ref = f"A1:{end}{last}"  # the workbook's filter range is written on save
         self.sheet.rows = last
         return n
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines that ``text`` wraps to in a cell ``width`` units wide (a unit is the width of a
+    digit; a letter of running text takes a little less, Cyrillic included)."""
+    per_line = max(1, int(width * 1.0))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
 def sheet_title(title: str) -> str:

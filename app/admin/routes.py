@@ -147,7 +147,7 @@ def _user_page(
         status,
         user=user,
         form=form or UserEditForm(formdata=None, user=user),
-        password_form=password_form or PasswordResetForm(formdata=None),
+        password_form=password_form or PasswordResetForm(formdata=None, user=user),
         status_error=status_error,
     )
 
@@ -171,7 +171,7 @@ def user_edit(user_uuid: uuid.UUID) -> Response | tuple[str, int]:
 @roles_required(Role.ADMIN)
 def user_password(user_uuid: uuid.UUID) -> Response | tuple[str, int]:
     user = _get_by_uuid(User, user_uuid)
-    password_form = PasswordResetForm()
+    password_form = PasswordResetForm(user=user)
     if password_form.validate_on_submit():
         users.reset_password(db.session, user, password_form.password.data, actor=current_user)
         db.session.commit()

@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -18,7 +19,8 @@ from ..models import User
 from ..models.base import utcnow
 from ..services.accounts import authenticate
 from ..services.audit import log_event
-from . import bp
+from . import bp, throttle
+from .sessions import end_session, start_session
 
 #: The ``lang`` cookie of visitors who are not signed in keeps for a year.
 LANG_COOKIE_AGE = 365 * 24 * 3600
@@ -36,23 +38,46 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+def _known_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+
+
+def _refuse_while_limited(form: LoginForm, wait: int) -> tuple[str, int, dict[str, str]]:
+    """429: too many failures for this account or address; audited, the password not even tried."""
+    known = _known_user(form.username.data)
+    log_event(db.session, "login_failed", "user", user=known, known_user=known is not None, rate_limited=True)
+    db.session.commit()
+    minutes = throttle.minutes(wait)
+    message = ngettext(
+        "Too many failed sign-ins. Try again in %(num)d minute.",
+        "Too many failed sign-ins. Try again in %(num)d minutes.",
+        minutes,
+    )
+    page = render_template("auth/login.html", form=form, limited_message=message)
+    return page, 429, {"Retry-After": str(wait)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response | tuple[str, int]:
-    """Sign in with a username and a password."""
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
+    """Sign in with a username and a password; failures are limited per account and address."""
     form = LoginForm()
     if request.method == "POST":
         if not form.validate():
             return render_template("auth/login.html", form=form), 422
-        user = authenticate(db.session, form.username.data, form.password.data)
+        username = form.username.data
+        wait = throttle.seconds_to_wait(username)
+        if wait is not None:
+            return _refuse_while_limited(form, wait)
+        user = authenticate(db.session, username, form.password.data)
         if user is None:
-            known = db.session.scalar(
-                select(User).where(func.lower(User.username) == form.username.data.strip().lower())
-            )
+            throttle.record_failure(username)
+            known = _known_user(username)
             log_event(db.session, "login_failed", "user", user=known, known_user=known is not None)
             db.session.commit()
             form.password.errors = [_("The username or password is not right.")]
             return render_template("auth/login.html", form=form), 401
-        login_user(user)
+        throttle.forget_failures(username)
+        start_session(user)
         user.last_login_at = utcnow()
         log_event(db.session, "login", "user", user=user, object_uuid=user.uuid, role=str(user.role))
         db.session.commit()
@@ -63,10 +88,11 @@ def login() -> str | Response | tuple[str, int]:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    """Sign out (POST only, with the CSRF token)."""
+    """Sign out (POST only, with the CSRF token): every session of this user ends, here and elsewhere."""
     log_event(db.session, "logout", "user", user=current_user, object_uuid=current_user.uuid)
+    current_user.end_sessions()
     db.session.commit()
-    logout_user()
+    end_session()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -98,7 +124,14 @@ def set_language() -> Response | tuple[str, int]:
         )
         db.session.commit()
     else:
-        response.set_cookie("lang", form.locale.data, max_age=LANG_COOKIE_AGE, samesite="Lax", httponly=True)
+        response.set_cookie(
+            "lang",
+            form.locale.data,
+            max_age=LANG_COOKIE_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        )
     return response
 
 

@@ -7,6 +7,7 @@ from io import BytesIO
 from flask import Response, current_app, render_template, request, send_file
 from flask_babel import format_date, get_locale, gettext
 from flask_login import current_user
+from jinja2.utils import htmlsafe_json_dumps
 
 from forms.reports import ReportFiltersForm
 from reports.charts import CHART_TITLES, build_dashboard
@@ -19,6 +20,8 @@ from ..services.exports import export_workbook
 from . import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The dashboard's own plotly.js (core, bar, heatmap), built by assets/plotly (``make plotly-bundle``).
+PLOTLY_BUNDLE = "vendor/plotly-yntymak-4.1.1.min.js"
 
 
 def _form() -> ReportFiltersForm:
@@ -38,13 +41,24 @@ def _page(form: ReportFiltersForm, status: int = 200, dashboard: object = None) 
             "dashboard/index.html",
             form=form,
             dashboard=dashboard,
+            figures_json=_figures_json(dashboard),
             chart_titles=CHART_TITLES,
+            plotly_bundle=PLOTLY_BUNDLE,
             donor_notes=notes,
             widened_note=widened,
             query=request.query_string.decode("utf-8", "replace"),
         ),
         status,
     )
+
+
+def _figures_json(dashboard: object) -> str | None:
+    """The figures for the page's script: compact, letters as they are (not ``\\u0430``), and safe
+    inside <script>."""
+    figures = getattr(dashboard, "figures", None)
+    if figures is None:
+        return None
+    return htmlsafe_json_dumps(figures, ensure_ascii=False, separators=(",", ":"))
 
 
 @bp.get("/dashboard")

@@ -131,7 +131,14 @@ def list_records(kind: str) -> str | tuple[str, int]:
     kind_ = get_kind(kind)
     filters = RecordFilterForm(request.args, user=current_user)
     if request.args and not filters.validate():
-        return render_template("entries/list.html", kind=kind_, filters=filters, pagination=None), 400
+        page = render_template(
+            "entries/list.html",
+            kind=kind_,
+            filters=filters,
+            pagination=None,
+            can_create=can_create(current_user),
+        )
+        return page, 400
     query = filtered_records(kind_, current_user, filters.filters())
     pagination = db.paginate(
         query,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -54,6 +54,9 @@ class User(UserMixin, IdMixin, TimestampMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Copied into the session at sign-in; a session holding another number is signed out. Bumped
+    #: by :meth:`end_sessions` (sign-out, a new password, deactivation, a role or scope change).
+    session_generation: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     organisation: Mapped[Organisation | None] = relationship()
     scope_region: Mapped[Region | None] = relationship()
@@ -73,8 +76,14 @@ class User(UserMixin, IdMixin, TimestampMixin, db.Model):
     def get_id(self) -> str:
         return str(self.uuid)
 
+    def end_sessions(self) -> None:
+        """Sign the user out everywhere: every session opened before this is refused."""
+        self.session_generation = (self.session_generation or 0) + 1
+
     def set_password(self, password: str) -> None:
+        """Store the hash of a new password, ending the sessions opened with the old one."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

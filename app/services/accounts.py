@@ -1,33 +1,48 @@
-"""Users: creation with role and scope checks, loading and authentication."""
+"""Users: creation with role and scope checks, password rules, loading and authentication."""
 
 from __future__ import annotations
 
 import uuid
+from functools import cache
+from pathlib import Path
 
+from flask import current_app, has_app_context, has_request_context
+from flask import session as flask_session
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Country, Organisation, Region, User
 from ..vocabulary import Role
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 128
+#: Shipped with the app (no network): where it comes from is said at its top.
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common_passwords.txt"
+#: The session key holding the user's ``session_generation`` from sign-in.
+GENERATION_KEY = "auth_generation"
 
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the session holds the user's UUID, never the integer key.
 
-    A deactivated user (or a volunteer of a deactivated organisation) is not loaded, so
-    deactivation also ends the sessions already open.
+    A deactivated user (or a volunteer of a deactivated organisation) is not loaded, nor is a
+    session whose generation is not the user's (signed out, new password, new role or scope), so
+    those also end the sessions already open.
     """
     try:
         key = uuid.UUID(user_id)
     except ValueError:
         return None
     user = db.session.scalar(select(User).where(User.uuid == key))
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    if has_request_context() and flask_session.get(GENERATION_KEY) != user.session_generation:
+        return None
+    return user
 
 
 def _by_code(session: Session, model: type, code: str) -> object | None:
@@ -124,13 +139,60 @@ def resolve_scope(
     return values
 
 
-def check_password_strength(password: str) -> None:
-    """Refuse passwords too short to protect sensitive data."""
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords, lower-cased (read once)."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _demo_password_allowed() -> bool:
+    return has_app_context() and bool(current_app.config.get("ALLOW_DEMO_PASSWORD"))
+
+
+def check_password_strength(
+    password: str, *, username: str | None = None, allow_demo: bool | None = None
+) -> None:
+    """Refuse a password that is short, long, common, the username, or the published demo one.
+
+    The one rule of the command line, the admin forms and the services. The demo password passes
+    only where ``allow_demo`` (by default the ``ALLOW_DEMO_PASSWORD`` setting) says so.
+    """
+    from .seed import DEMO_PASSWORD  # seed imports this module
+
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
             _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
             field="password",
             code="password_too_short",
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise DomainError(
+            _("The password can have at most %(n)d characters.", n=MAX_PASSWORD_LENGTH),
+            field="password",
+            code="password_too_long",
+        )
+    folded = password.strip().casefold()
+    if username and folded == username.strip().casefold():
+        raise DomainError(
+            _("The password must not be the same as the username."),
+            field="password",
+            code="password_is_username",
+        )
+    if folded == DEMO_PASSWORD.casefold():
+        if allow_demo is None:
+            allow_demo = _demo_password_allowed()
+        if not allow_demo:
+            raise DomainError(
+                _("This is the published demo password: choose another."),
+                field="password",
+                code="password_demo",
+            )
+    elif password.strip().lower() in common_passwords():
+        raise DomainError(
+            _("This password is one of the most common ones and easy to guess: choose another."),
+            field="password",
+            code="password_common",
         )
 
 
@@ -162,7 +224,7 @@ def create_user(
             field="username",
             code="username_taken",
         )
-    check_password_strength(password)
+    check_password_strength(password, username=username)
     values = resolve_scope(
         session,
         role,
@@ -177,9 +239,22 @@ def create_user(
     return user
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made like the real ones, for names that match no account."""
+    return generate_password_hash(uuid.uuid4().hex)
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with that name and password, or None (same answer for every failure)."""
+    """The active user with that name and password, or None (same answer for every failure).
+
+    A password is hashed and compared whether or not the name exists or the account is active,
+    so the time an answer takes does not tell which names exist.
+    """
     user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
         return None
     return user

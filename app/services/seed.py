@@ -171,6 +171,10 @@ def _pick_weighted(rng: random.Random, weights: dict[str, float], k: int) -> lis
     return picked
 
 
+#: Share of concerns an assessment leaves "not assessed" (stored as no rating).
+NOT_ASSESSED_SHARE = 0.12
+
+
 def _random_day(rng: random.Random, today: date) -> date:
     # Half uniform, half growing towards today: programmes scale up over time.
     offset = rng.uniform(0, DAYS) if rng.random() < 0.5 else rng.triangular(0, DAYS, 0)
@@ -354,8 +358,10 @@ def _seed_assessments(session: Session, rng: random.Random, orgs: list[_Org], n:
                 else:
                     trend = Trend.UP if rating > before else Trend.DOWN if rating < before else Trend.SAME
                 previous[(community_id, driver)] = rating
+                if rng.random() < NOT_ASSESSED_SHARE:  # a concern the volunteer did not assess
+                    continue
                 scored.append((driver, rating, trend))
-            ratings.append(scored)
+            ratings.append(scored or [(DRIVER_CODES[0], 0, Trend.SAME)])
         ids = _insert_returning_ids(session, DriverAssessment, rows)
         session.execute(
             insert(DriverRating),

@@ -1,7 +1,8 @@
 """User administration: list, change role and scope, deactivate, reset a password.
 
 Creating a user is :func:`app.services.accounts.create_user`; these functions change existing ones.
-Passwords never reach the audit log.
+Passwords never reach the audit log. A new role or scope, a deactivation and a new password each
+end the user's open sessions (:meth:`app.models.User.end_sessions`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from .audit import apply_changes, log_event
 
 #: Columns that together make a user's scope.
 SCOPE_COLUMNS = ("organisation_id", "scope_region_id", "scope_country_id")
+#: A change to any of these signs the user out: what their open sessions may see has changed.
+SESSION_ENDING_COLUMNS = frozenset(("role", *SCOPE_COLUMNS))
 
 
 def users_query(*, role: str | None = None, search: str | None = None) -> Select:
@@ -59,7 +62,11 @@ def update_user(
         country_code=country_code,
     )
     values["locale"] = locale or None
-    return apply_changes(session, user, values, "user", actor=actor, role=Role(values["role"]).value)
+    changed = apply_changes(session, user, values, "user", actor=actor, role=Role(values["role"]).value)
+    if SESSION_ENDING_COLUMNS.intersection(changed):
+        user.end_sessions()
+        session.flush()
+    return changed
 
 
 def set_user_active(session: Session, user: User, active: bool, *, actor: User) -> None:
@@ -69,13 +76,18 @@ def set_user_active(session: Session, user: User, active: bool, *, actor: User) 
     if user.active == active:
         return
     user.active = active
+    if not active:
+        user.end_sessions()
     session.flush()
     log_event(session, "reactivate" if active else "deactivate", "user", user=actor, object_uuid=user.uuid)
 
 
 def reset_password(session: Session, user: User, password: str, *, actor: User) -> None:
-    """Give a user a new password typed by an administrator (the password is never logged)."""
-    check_password_strength(password)
+    """Give a user a new password typed by an administrator (the password is never logged).
+
+    The sessions the user had open end, wherever they were signed in.
+    """
+    check_password_strength(password, username=user.username)
     user.set_password(password)
     session.flush()
     log_event(session, "reset_password", "user", user=actor, object_uuid=user.uuid)

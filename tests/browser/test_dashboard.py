@@ -28,6 +28,7 @@ def test_dashboard_renders_every_chart(page, server, make, db, screenshot, role,
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     for name in CHARTS:
         chart = page.locator(f"#chart-{name}")
+        chart.scroll_into_view_if_needed()  # each chart is drawn when it comes near the screen
         expect(chart.locator("svg.main-svg").first).to_be_attached(timeout=10_000)
         box = chart.bounding_box()
         assert box is not None and box["width"] <= width, (name, box)

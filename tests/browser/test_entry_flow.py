@@ -13,7 +13,8 @@ from .conftest import SIZES, sign_in
 
 #: Controls that must be at least 44 px tall.
 TARGETS = (
-    "main button, main select, main .option, main input[type=text], main input[type=date], main textarea"
+    "main button, main select, main .option, main input[type=text], main input[type=date], main textarea,"
+    " main summary, main a.cancel-link"
 )
 
 
@@ -34,9 +35,9 @@ def test_volunteer_records_an_activity_and_finds_it(page, server, size, voluntee
     page.get_by_label("Type of activity").select_option("dialogue")
     page.get_by_label("Youth, especially non-elite").check()
     page.get_by_label("Mothers and families").check()
-    page.get_by_role("spinbutton", name="Female 18-29", exact=True).fill("7")
-    page.get_by_role("spinbutton", name="Male 18-29", exact=True).fill("5")
-    page.get_by_role("spinbutton", name="Male Under 18", exact=True).fill("3")
+    page.get_by_role("textbox", name="Female 18-29", exact=True).fill("7")
+    page.get_by_role("textbox", name="Male 18-29", exact=True).fill("5")
+    page.get_by_role("textbox", name="Male Under 18", exact=True).fill("3")
     expect(page.locator("[data-total]")).to_have_text("15")
     page.get_by_label("Short outcome").fill("Agreed a monthly youth round table.")
     screenshot(f"activity-form-filled-{size}")
@@ -59,7 +60,7 @@ def test_validation_error_next_to_field_keeps_typed_values(page, server, size, v
     page.get_by_label("Community").select_option(label="Kashgar-Kyshtak")
     page.get_by_label("Type of activity").select_option("training")
     page.get_by_label("Women", exact=True).check()
-    page.get_by_role("spinbutton", name="Female 30-59", exact=True).fill("11")
+    page.get_by_role("textbox", name="Female 30-59", exact=True).fill("11")
     page.get_by_label("Partners").fill("Women's council")
     page.get_by_label("Short outcome").fill("Call Aigul on +996 555 123 456 for the list.")
     page.get_by_role("button", name="Save as draft").click()
@@ -69,7 +70,7 @@ def test_validation_error_next_to_field_keeps_typed_values(page, server, size, v
     expect(page.get_by_label("Short outcome")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Short outcome")).to_have_value("Call Aigul on +996 555 123 456 for the list.")
     expect(page.get_by_label("Partners")).to_have_value("Women's council")
-    expect(page.get_by_role("spinbutton", name="Female 30-59", exact=True)).to_have_value("11")
+    expect(page.get_by_role("textbox", name="Female 30-59", exact=True)).to_have_value("11")
     expect(page.get_by_label("Women", exact=True)).to_be_checked()
     expect(page.get_by_label("Type of activity")).to_have_value("training")
     expect(page.locator("[data-total]")).to_have_text("11")
@@ -82,11 +83,15 @@ def test_screenshot_of_each_form(page, server, size, volunteer, screenshot, kind
     sign_in(page, server, volunteer.username, factories.PASSWORD)
     response = page.goto(f"{server}/{kind}/new")
     assert response.status == 200
+    # unfold every group and rate every concern, so that every control is on the screen
+    page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
+    for row in page.locator("[data-driver-row]").all():
+        row.locator(".rating-choices .option").nth(1).click()
     # every control is at least 44 px tall (touch targets), and nothing overflows sideways
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= SIZES[size]["width"]
     small = page.evaluate(
-        """() => [...document.querySelectorAll(TARGETS)]
+        """() => [...document.querySelectorAll(TARGETS)].filter(e => !e.closest('[hidden]'))
             .filter(e => e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 80))""".replace(
             "TARGETS", repr(TARGETS)
         )

@@ -64,3 +64,21 @@ def assessment(community_id: int, **changes: object) -> dict:
         data[f"rating_{code}-trend"] = ("down", "same", "up")[position % 3]
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def partial_assessment(
+    community_id: int, ratings: dict[str, tuple[str, str | None]], **changes: object
+) -> dict:
+    """An assessment rating only ``{code: (rating, trend)}``; every other concern left unrated."""
+    data: dict = {
+        "date": DAY.isoformat(),
+        "community": str(community_id),
+        "notes": "",
+        "submit": "1",
+    }
+    for code, (rating, trend) in ratings.items():
+        data[f"rating_{code}-rating"] = rating
+        if trend is not None:
+            data[f"rating_{code}-trend"] = trend
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}

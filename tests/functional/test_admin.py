@@ -240,7 +240,7 @@ def test_create_donor_and_admin_need_no_scope(as_admin, db):
         ({"username": "ab"}, "Use between 3 and 80 characters."),
         ({"username": "a b c"}, "Use letters, digits, dots, hyphens and underscores only."),
         ({"username": "CHIEF"}, "The username CHIEF is already taken."),
-        ({"password": "short", "confirm": "short"}, "The password needs at least 8 characters."),
+        ({"password": "short", "confirm": "short"}, "The password needs at least 10 characters."),
         ({"confirm": "something else"}, "The passwords differ."),
         ({"role": ""}, "Choose a role."),
         ({"role": "emperor"}, "Not a valid choice."),
@@ -420,7 +420,7 @@ def test_reset_password(as_admin, make, db):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"password": "seven77", "confirm": "seven77"}, "The password needs at least 8 characters."),
+        ({"password": "seven77", "confirm": "seven77"}, "The password needs at least 10 characters."),
         ({"password": "", "confirm": ""}, "Type a password."),
         ({"password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "!"}, "The passwords differ."),
     ],

@@ -82,7 +82,10 @@ BAD_CALLS = {
     "unknown country": (["--role", "coordinator", "--country", "ZZ"], "Unknown country code ZZ"),
     "volunteer without organisation": (["--role", "volunteer"], "A volunteer needs an organisation."),
     "coordinator without scope": (["--role", "coordinator"], "A coordinator needs a region or a country."),
-    "short password": (["--role", "admin", "--password", "short"], "at least 8 characters"),
+    "short password": (["--role", "admin", "--password", "ninechars"], "at least 10 characters"),
+    "long password": (["--role", "admin", "--password", "x" * 129], "at most 128 characters"),
+    "common password": (["--role", "admin", "--password", "Password123"], "most common ones"),
+    "password is the username": (["--role", "admin", "--password", "SOMEONE-ELSE"], "same as the username"),
 }
 
 
@@ -91,7 +94,7 @@ def test_bad_create_user_calls_print_one_line_and_write_nothing(runner, db):
         before = _users(db)
         if "--password" not in args:
             args = [*args, "--password", "long-enough"]
-        result = runner.invoke(args=["create-user", "someone", *args])
+        result = runner.invoke(args=["create-user", "someone-else", *args])
         assert result.exit_code != 0, name
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert len(lines) == 1 and message in lines[0], (name, result.output)
@@ -124,3 +127,35 @@ def test_seed_demo_adds_believable_data_and_accounts_for_every_role(runner, db):
     again = runner.invoke(args=["seed-demo", "--if-empty", "--activities", "10"])
     assert "nothing added" in again.output
     assert db.session.scalar(select(func.count(Activity.id))) == 300
+
+
+def test_demo_password_refused_where_demo_passwords_are_not_allowed(runner, app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "ALLOW_DEMO_PASSWORD", False)
+    result = runner.invoke(args=["create-user", "pilot", "--role", "admin", "--password", "yntymak-demo"])
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == ["Error: This is the published demo password: choose another."]
+    assert _users(db) == 0
+
+
+def test_demo_password_allowed_in_development_and_tests(runner, db):
+    result = runner.invoke(args=["create-user", "pilot", "--role", "admin", "--password", "yntymak-demo"])
+    assert result.exit_code == 0, result.output
+
+
+def test_production_refuses_seed_demo(tmp_path):
+    from app import create_app
+    from config import ProductionConfig
+
+    app = create_app(
+        ProductionConfig,
+        {
+            "SECRET_KEY": "9f2c81d0b6e34a7f95c0d1e2f3a4b5c6",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite",
+        },
+    )
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--activities", "1"])
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "seed-demo is refused under the production configuration" in lines[0]
+    assert not (tmp_path / "p.sqlite").exists()  # refused before the database is even opened

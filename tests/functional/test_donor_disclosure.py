@@ -318,12 +318,19 @@ def test_every_donor_figure_is_within_two_of_the_exact_one(two_years, db):
     from reports.excel import build_workbook
 
     def values(audience: str, **extra: object) -> dict[str, list[list]]:
+        """Every sheet's counts: shares and changes (percent formats) are not counts, left out."""
         filters = resolve_filters(
             db.session, audience=audience, date_from=date(2025, 1, 1), date_to=date(2025, 12, 31), **extra
         )
         buffer = BytesIO()
         build_workbook(db.session, filters, buffer, gettext=lambda s: s, threshold=5)
-        return _workbook_values(buffer.getvalue())
+        workbook = load_workbook(buffer)
+        return {
+            sheet.title: [
+                [None if "%" in c.number_format else c.value for c in row] for row in sheet.iter_rows()
+            ]
+            for sheet in workbook.worksheets
+        }
 
     donor, exact = values("donor"), values("coordinator", status="approved")
     compared = perturbed = 0
@@ -332,7 +339,7 @@ def test_every_donor_figure_is_within_two_of_the_exact_one(two_years, db):
             for shown, true in zip(donor_row, exact_row, strict=False):
                 if isinstance(true, bool) or not isinstance(true, int):
                     continue
-                if shown in ("<5", "*"):
+                if shown is None:  # hidden: an empty cell (its mark is checked in test_excel.py)
                     assert isinstance(true, int)
                     continue
                 assert isinstance(shown, int) and abs(shown - true) <= 2, (sheet, donor_row, exact_row)

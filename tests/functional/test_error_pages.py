@@ -38,3 +38,31 @@ def test_an_unexpected_error_shows_the_apps_page_and_is_logged(volunteer_client,
     html = response.get_data(as_text=True)
     assert "Something went wrong" in html and "a bug" not in html
     assert any("a bug" in str(record.exc_info) for record in caplog.records if record.exc_info)
+
+
+@pytest.mark.parametrize("text", ["Round\x00table", "bell\x07", "esc\x1b[31m", "c1\x85c1"])
+def test_control_characters_are_refused_in_any_field(volunteer_client, make, db, text):
+    data = entry_data.activity(make.community("KG-O-KSU-02").id, outcome=text, partners=text)
+    response = volunteer_client.post("/activities/new", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="outcome-error"' in html and "Remove the control characters from this text." in html
+    assert db.session.scalar(select(func.count(Activity.id))) == 0
+
+
+def test_nul_in_the_sign_in_name_is_refused_not_a_500(client, make, db):
+    make.user("volunteer", username="aigul")
+    db.session.commit()
+    response = client.post(
+        "/login",
+        data={"username": "aig\x00ul", "password": "whatever it is"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code in (400, 401, 422)
+    assert "Remove the control characters from this text." in response.get_data(as_text=True)
+
+
+def test_line_breaks_and_tabs_are_kept(volunteer_client, make, db):
+    data = entry_data.activity(make.community("KG-O-KSU-02").id, outcome="First line.\r\n\tSecond line.")
+    assert volunteer_client.post("/activities/new", data=data).status_code == 303
+    assert db.session.scalar(select(Activity.outcome)) == "First line.\r\n\tSecond line."

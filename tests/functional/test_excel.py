@@ -13,10 +13,13 @@ from app.vocabulary import COUNT_CELLS, Status
 from reports.excel import build_workbook, export_filename
 from reports.filters import resolve_filters
 from reports.suppression import is_small
+from reports.xlsx import CHANGE, PERCENT, PERCENT_CHANGE, RATING, SHARE
 
 from . import report_data
 from .report_data import OSH, PERIOD
 
+#: Number formats of cells that are not counts (so may hold 1 to 4 in a donor workbook).
+NOT_COUNTS = (RATING, CHANGE, PERCENT, PERCENT_CHANGE, SHARE)
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1"]
 
 
@@ -46,12 +49,18 @@ def test_coordinator_numbers_match_the_records(known, db):
     workbook, result, _raw = _workbook(db, audience="coordinator")
     assert workbook.sheetnames == [
         "Overview",
+        "By month",
         "By recommendation",
+        "By target group",
         "Participants",
         "Incidents",
+        "Incidents by region",
+        "Drivers",
+        "Coverage",
+        "Methodology",
+        "Incidents by month and region",
         "Activities",
         "Incident records",
-        "Drivers",
     ]
     rows = _rows(workbook["By recommendation"])
     assert rows[0][:3] == ["Code", "Recommendation", "Activities"]
@@ -93,10 +102,11 @@ def test_donor_workbook_has_no_small_count_and_no_records(known, db):
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if cell.number_format in ("0.00", "+0.00;-0.00;0.00"):
-                    continue  # mean ratings on the 0-3 scale, not counts
+                assert cell.value not in ("<5", "*"), (sheet.title, cell.coordinate)  # never text
+                if cell.number_format in NOT_COUNTS:
+                    continue  # mean ratings on the 0-3 scale, shares and changes: not counts
                 assert not is_small(cell.value, 5), (sheet.title, cell.coordinate, cell.value)
-                seen_mark = seen_mark or cell.value == "<5"
+                seen_mark = seen_mark or (cell.value is None and cell.comment is not None)
     assert seen_mark
     text = " ".join(str(c) for row in _rows(workbook["Overview"]) for c in row if c)
     assert "Only records a coordinator has approved are counted." in text

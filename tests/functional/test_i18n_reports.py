@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from reports.charts import CHART_TITLES, build_dashboard
 from reports.filters import Audience, resolve_filters
+from reports.xlsx import sheet_title
 
 from . import report_data
 
@@ -43,8 +44,9 @@ def test_workbook_in_the_language_asked_for(runner, make, db, tmp_path, locale):
             workbook.sheetnames,
         )
         assert english not in workbook.sheetnames
+    by_recommendation = workbook[sheet_title(t.gettext("By recommendation"))]
     header_cells = {
-        str(cell.value) for row in workbook.worksheets[1].iter_rows(max_row=6) for cell in row if cell.value
+        str(cell.value) for row in by_recommendation.iter_rows(max_row=6) for cell in row if cell.value
     }
     for english in HEADERS:
         assert t.gettext(english) in header_cells, english

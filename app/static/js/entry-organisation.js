@@ -28,5 +28,7 @@
   }
 
   organisation.addEventListener("change", filter);
+  // A draft restored from this device sets the organisation without a change event.
+  if (organisation.form) organisation.form.addEventListener("entry-form:restored", filter);
   filter();
 })();
