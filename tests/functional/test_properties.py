@@ -4,6 +4,7 @@ and a refused submission stores nothing. Runs on SQLite and on PostgreSQL (NUL b
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -82,29 +83,12 @@ def _hostile_changes(kind: str):
     )
 
 
-def test_hostile_activity_forms(signed_in, db, make):
+@pytest.mark.parametrize("kind", list(VALID))
+def test_hostile_entry_forms(signed_in, db, make, kind):
     @SETTINGS
-    @given(_hostile_changes("activities"))
+    @given(_hostile_changes(kind))
     def check(changes):
-        _post_hostile(signed_in, db, make, "activities", changes)
-
-    check()
-
-
-def test_hostile_incident_forms(signed_in, db, make):
-    @SETTINGS
-    @given(_hostile_changes("incidents"))
-    def check(changes):
-        _post_hostile(signed_in, db, make, "incidents", changes)
-
-    check()
-
-
-def test_hostile_assessment_forms(signed_in, db, make):
-    @SETTINGS
-    @given(_hostile_changes("assessments"))
-    def check(changes):
-        _post_hostile(signed_in, db, make, "assessments", changes)
+        _post_hostile(signed_in, db, make, kind, changes)
 
     check()
 
