@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import has_request_context, request
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -38,6 +39,14 @@ class BaseForm(FlaskForm):
     control characters (checked first, before any other rule reads the text)."""
 
     class Meta:
+        def wrap_formdata(self, form: Form, formdata: object) -> object:
+            """The submitted text only: no form here takes a file, so a file part sent in a
+            text field is ignored rather than read as text."""
+            wrapped = super().wrap_formdata(form, formdata)
+            if has_request_context() and wrapped is not None and request.files and request.method != "GET":
+                return request.form
+            return wrapped
+
         def bind_field(self, form: Form, unbound_field: object, options: dict) -> Field:
             field = super().bind_field(form, unbound_field, options)
             if field.type not in ("CSRFTokenField", "SubmitField", "FormField"):

@@ -42,6 +42,8 @@ REPORT_STATUSES: tuple[Status, ...] = (Status.SUBMITTED, Status.APPROVED)
 #: Records that count for donors: only those a coordinator has approved.
 DONOR_STATUSES: tuple[Status, ...] = (Status.APPROVED,)
 
+#: No record is dated earlier (the entry forms refuse it too).
+EARLIEST_REPORT_DATE = date(2015, 1, 1)
 #: A report covers this many days when no start date is given.
 DEFAULT_PERIOD_DAYS = 365
 
@@ -203,8 +205,11 @@ def resolve_filters(
         raise FilterError("audience", N_("Donors and partners see aggregates only."), http_status=403)
 
     today = today or date.today()
-    date_to = date_to or today
-    date_from = date_from or _default_from(date_to)
+    # No record is dated before 2015 or in the future: a period reaching past either is cut to
+    # what can hold records (so year 1 or 9999 is a wide period, not an overflow).
+    latest = date(today.year + 1, 12, 31)
+    date_to = min(date_to or today, latest)
+    date_from = min(max(date_from or _default_from(date_to), EARLIEST_REPORT_DATE), latest)
     if date_from > date_to:
         raise FilterError("date_from", N_("The start date is after the end date."))
     requested = None
