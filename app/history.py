@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from wtforms.fields.core import UnboundField
 
 from .kinds import kind_by_object_type
-from .models import AuditEvent, Community
+from .models import AuditEvent, Community, Organisation
 from .vocabulary import (
     ACTIVITY_TYPES,
     DRIVERS,
@@ -112,6 +112,8 @@ def _field_label(object_type: str, key: str) -> str:
         return _(neutral_label("driver", code, _DRIVER_LABELS.get(code, code)))
     if key == "community_id":
         return _("Community")
+    if key == "organisation_id":
+        return _("Organisation")
     kind = kind_by_object_type(object_type)
     unbound = getattr(kind.form, key, None) if kind else None
     if isinstance(unbound, UnboundField) and unbound.args:
@@ -131,7 +133,7 @@ def _value(key: str, value: object, communities: dict[str, str]) -> str:
         return _("Not assessed")
     if value is None or value == []:
         return "—"
-    if key == "community_id":
+    if key in ("community_id", "organisation_id"):
         return communities.get(str(value), str(value))
     if key == "date":
         return format_date(date.fromisoformat(str(value)))
@@ -150,17 +152,13 @@ def _value(key: str, value: object, communities: dict[str, str]) -> str:
 def change_lines(session: Session, event: AuditEvent) -> list[ChangeLine]:
     """The fields an audit event changed, labelled, in the reader's language."""
     changes = (event.details or {}).get("changes") or {}
+    places = ("community_id", "organisation_id")
     codes = {
-        str(v)
-        for key, pair in changes.items()
-        if key == "community_id" and isinstance(pair, list)
-        for v in pair
+        str(v) for key, pair in changes.items() if key in places and isinstance(pair, list) for v in pair
     }
-    communities = (
-        dict(session.execute(select(Community.code, Community.name).where(Community.code.in_(codes))).all())
-        if codes
-        else {}
-    )
+    communities: dict[str, str] = {}  # community and organisation codes -> the names people read
+    for model in (Community, Organisation) if codes else ():
+        communities.update(session.execute(select(model.code, model.name).where(model.code.in_(codes))).all())
     lines = []
     for key, pair in changes.items():
         label = _field_label(event.object_type, key)
