@@ -105,6 +105,9 @@ def test_return_fix_resubmit_approve(page, server, size, people, screenshot, db)
     stored = db.session.scalar(select(Activity))
     assert (stored.status, stored.f_18_29, stored.m_18_29) == (Status.APPROVED, 7, 5)
     actions = [
-        e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_uuid == stored.uuid))
+        e.action
+        for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_uuid == stored.uuid).order_by(AuditEvent.id)
+        )
     ]
     assert actions == ["create", "return", "submit", "approve"]

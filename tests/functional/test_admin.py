@@ -23,7 +23,9 @@ def count(db, model) -> int:
 def audit_events(db, action: str, object_type: str) -> list[AuditEvent]:
     return list(
         db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == action, AuditEvent.object_type == object_type)
+            select(AuditEvent)
+            .where(AuditEvent.action == action, AuditEvent.object_type == object_type)
+            .order_by(AuditEvent.id)
         )
     )
 

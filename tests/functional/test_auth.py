@@ -8,7 +8,9 @@ from app.models import AuditEvent, User
 
 
 def _events(db, action):
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return list(
+        db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+    )
 
 
 def test_login_page_has_labelled_fields(client):

@@ -46,7 +46,9 @@ def test_purge_blanks_old_free_text_and_keeps_counts(runner, make, db):
     assert purged.version == 3  # returned (2), then purged (3)
     assert db.session.get(Incident, old_incident.id).description == ""
     assert db.session.get(Activity, recent.id).outcome == "Kept: within the period."
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "purge")).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "purge").order_by(AuditEvent.id)
+    ).all()
     assert len(events) == 2 and all(e.user_id is None for e in events)
     assert events[0].details["changes"]["outcome"] == "changed" and "elders" not in str(events[0].details)
     assert db.session.scalar(select(func.count()).select_from(ReviewNote)) == 0

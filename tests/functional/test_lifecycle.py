@@ -64,7 +64,11 @@ def _change(action: str, record: Activity) -> Change:
 
 
 def _events(db, record_uuid) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.object_uuid == record_uuid)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_uuid == record_uuid).order_by(AuditEvent.id)
+        )
+    )
 
 
 @pytest.mark.parametrize("action", ACTIONS)

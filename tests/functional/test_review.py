@@ -36,7 +36,10 @@ def _fresh(db, record):
 
 def _actions(db, record) -> list[str]:
     return [
-        e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_uuid == record.uuid))
+        e.action
+        for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_uuid == record.uuid).order_by(AuditEvent.id)
+        )
     ]
 
 
