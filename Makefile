@@ -4,6 +4,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PYBABEL := $(VENV)/bin/pybabel
 STAMP := $(VENV)/.requirements.sha256
+# Translated by people; uz_Cyrl is made from uz (scripts/uz_cyrillic.py), then compiled with them.
 LOCALES := ru ky tg uz
 DEMO_ARGS ?= --activities 3000 --incidents 800 --assessments 400
 HOST ?= 127.0.0.1
@@ -16,6 +17,7 @@ venv: $(STAMP)
 # Recreate the venv's packages whenever a requirements file changes (the runtime file, and the
 # tools for tests, lint and benchmarks on top of it).
 $(STAMP): requirements.txt requirements-dev.txt
+	@scripts/system-deps.sh --build
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt
@@ -47,12 +49,13 @@ fmt: venv
 
 # Extract, update and compile the catalogs.
 translations: venv
-	$(PYBABEL) -q extract -F babel.cfg -k _l -k N_ --no-location --sort-by-file \
+	$(PYBABEL) -q extract -F babel.cfg -k _l -k N_ -k NP_:1c,2 -k lazy_pgettext:1c,2 --no-location --sort-by-file \
 	  --project Yntymak -o translations/messages.pot .
 	@for l in $(LOCALES); do \
 	  $(PYBABEL) -q update -i translations/messages.pot -d translations -l $$l \
 	    --init-missing --no-fuzzy-matching --ignore-obsolete; \
 	done
+	$(PY) -m scripts.uz_cyrillic
 	$(PYBABEL) -q compile -d translations
 
 bench: venv compile-translations

@@ -115,7 +115,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     #: Languages offered, English being the source language.
-    LANGUAGES = ("ru", "ky", "tg", "uz", "en")
+    LANGUAGES = ("ru", "ky", "tg", "uz", "uz_Cyrl", "en")
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_TIMEZONE = "Asia/Bishkek"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
@@ -149,6 +149,8 @@ class Config:
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_KEY_PREFIX = "yntymak"
     RATELIMIT_HEADERS_ENABLED = False
+    #: Redirect plain HTTP to HTTPS and send HSTS (app/headers.py); on in production.
+    FORCE_HTTPS = False
     #: How many reverse proxies (nginx) stand in front and set X-Forwarded-For; 0 trusts none.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     #: ``seed-demo`` may run, and the published demo password may be given to an account.
@@ -223,6 +225,8 @@ class ProductionConfig(Config):
     NAME = "production"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    #: Off only where TLS is not in front at all (FORCE_HTTPS=0: a load test on 127.0.0.1).
+    FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") != "0"
 
     @classmethod
     def validate(cls, config: dict, instance_path: str) -> None:

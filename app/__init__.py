@@ -18,6 +18,7 @@ def create_app(config_class: type[Config] | None = None, overrides: dict | None 
     """Build the app. ``overrides`` wins over the config class (tests use it)."""
     app = Flask(__name__, instance_relative_config=True)
     configure_settings(app, config_class, overrides or {})
+    configure_headers(app)
     configure_database(app)
     configure_auth(app)
     configure_rate_limits(app)
@@ -39,6 +40,13 @@ def configure_settings(app: Flask, config_class: type[Config] | None, overrides:
     except ConfigError as exc:
         sys.stderr.write(f"Configuration error: {exc}\n")
         raise SystemExit(2) from None
+
+
+def configure_headers(app: Flask) -> None:
+    """Content-Security-Policy and the other security headers; pages never cached."""
+    from .headers import init_headers
+
+    init_headers(app)
 
 
 def configure_database(app: Flask) -> None:
@@ -100,10 +108,13 @@ def configure_i18n(app: Flask) -> None:
     """Flask-Babel with the per-user, then browser, then Russian locale."""
     from flask_babel import get_locale
 
+    from .collation import in_order
     from .i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    # ``places|alphabetical``: by their names in the reader's language, in its alphabet.
+    app.jinja_env.filters["alphabetical"] = lambda items: in_order(items, lambda item: item.local_name)
 
 
 def configure_static(app: Flask) -> None:
@@ -116,10 +127,12 @@ def configure_static(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     """Register every blueprint, explicitly."""
     from .admin import bp as admin_bp
+    from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .dashboard import bp as dashboard_bp
     from .entries import bp as entries_bp
     from .main import bp as main_bp
+    from .offline import bp as offline_bp
     from .review import bp as review_bp
 
     app.register_blueprint(main_bp)
@@ -128,6 +141,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(offline_bp)
 
 
 def configure_cli(app: Flask) -> None:

@@ -11,6 +11,8 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import text
 
+from config import Config
+
 from .errors import DomainError
 from .extensions import db
 
@@ -49,7 +51,7 @@ def init_db_command() -> None:
 @click.option("--organisation", "organisation_code", help="Organisation code (volunteers).")
 @click.option("--region", "region_code", help="Region code a coordinator is assigned, e.g. KG-O.")
 @click.option("--country", "country_code", help="Country code a coordinator is assigned, e.g. TJ.")
-@click.option("--locale", type=click.Choice(["ru", "ky", "tg", "uz", "en"]), help="Interface language.")
+@click.option("--locale", type=click.Choice(Config.LANGUAGES), help="Interface language.")
 @click.option(
     "--password",
     prompt=True,

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 from wtforms.fields.core import UnboundField
 
+from .i18n import translate
 from .kinds import kind_by_object_type
 from .models import AuditEvent, Community, Organisation
 from .vocabulary import (
@@ -60,6 +61,7 @@ ACTION_LABELS = {
     "deactivate": N_("Deactivated"),
     "reactivate": N_("Reactivated"),
     "reset_password": N_("Password reset"),
+    "import_outbox": N_("Tablet outbox imported"),
 }
 
 #: Code lists: field -> (vocabulary, the neutral-label kind).
@@ -139,13 +141,13 @@ def _value(key: str, value: object, communities: dict[str, str]) -> str:
         return format_date(date.fromisoformat(str(value)))
     if key.startswith("rating:") and isinstance(value, list):
         rating, trend = value
-        return f"{_(RATING_LABELS[int(rating)])}, {_(TREND_LABELS[Trend(trend)]).lower()}"
+        return f"{translate(RATING_LABELS[int(rating)])}, {_(TREND_LABELS[Trend(trend)]).lower()}"
     if key in _CODE_FIELDS:
         codes = value if isinstance(value, list) else [value]
         return ", ".join(_code_label(key, str(code)) for code in codes)
     if key in _ENUM_FIELDS:
         enum, labels = _ENUM_FIELDS[key]
-        return _(labels[enum(value)])
+        return translate(labels[enum(value)])
     return str(value)
 
 
@@ -158,7 +160,9 @@ def change_lines(session: Session, event: AuditEvent) -> list[ChangeLine]:
     }
     communities: dict[str, str] = {}  # community and organisation codes -> the names people read
     for model in (Community, Organisation) if codes else ():
-        communities.update(session.execute(select(model.code, model.name).where(model.code.in_(codes))).all())
+        communities.update(
+            session.execute(select(model.code, model.local_name).where(model.code.in_(codes))).all()
+        )
     lines = []
     for key, pair in changes.items():
         label = _field_label(event.object_type, key)

@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 
 from flask import current_app, has_request_context, request
+from flask_babel import gettext, pgettext
 from flask_login import current_user
+
+from .vocabulary import InContext
 
 
 def select_locale() -> str:
@@ -24,3 +27,10 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def translate(label: str) -> str:
+    """A vocabulary label in the current language, in its context when it has one (``NP_``)."""
+    if isinstance(label, InContext):
+        return str(pgettext(label.context, str(label)))
+    return gettext(label)

@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .errors import DomainError
 from .extensions import db
@@ -61,7 +62,10 @@ def purge_command(years: int) -> None:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(_("Free text removed from %(num)d entries.", num=sum(purged.values())))
+    total = sum(purged.values())
+    click.echo(
+        ngettext("Free text removed from %(num)d entry.", "Free text removed from %(num)d entries.", total)
+    )
 
 
 def register_lifecycle_cli(app: Flask) -> None:

@@ -16,6 +16,24 @@ def N_(message: str) -> str:
     return message
 
 
+class InContext(str):
+    """A label marked for translation in a context (``pgettext``): a short word that means one
+    thing here and another elsewhere, such as "Low" for a severity and "Low" for a rating.
+    :func:`app.i18n.translate` translates it in its context."""
+
+    context: str
+
+    def __new__(cls, context: str, message: str) -> InContext:
+        label = super().__new__(cls, message)
+        label.context = context
+        return label
+
+
+def NP_(context: str, message: str) -> InContext:
+    """Mark a string with its context for extraction (``-k NP_:1c,2``), translated later."""
+    return InContext(context, message)
+
+
 class Status(StrEnum):
     """Review status of every record."""
 
@@ -94,10 +112,14 @@ ROLE_LABELS = {
     Role.ADMIN: N_("Administrator"),
 }
 
-SEVERITY_LABELS = {Severity.LOW: N_("Low"), Severity.MEDIUM: N_("Medium"), Severity.HIGH: N_("High")}
+SEVERITY_LABELS = {
+    Severity.LOW: NP_("severity", "Low"),
+    Severity.MEDIUM: NP_("severity", "Medium"),
+    Severity.HIGH: NP_("severity", "High"),
+}
 
 RESPONSE_LABELS = {
-    Response.NONE: N_("None"),
+    Response.NONE: NP_("response taken", "None"),
     Response.DIALOGUE: N_("Dialogue"),
     Response.REFERRAL: N_("Referral to services"),
     Response.REPORTED: N_("Reported to authorities"),
@@ -105,7 +127,7 @@ RESPONSE_LABELS = {
 }
 
 INCIDENT_STATUS_LABELS = {
-    IncidentStatus.OPEN: N_("Open"),
+    IncidentStatus.OPEN: NP_("incident state", "Open"),
     IncidentStatus.REFERRED: N_("Referred"),
     IncidentStatus.RESOLVED: N_("Resolved"),
 }
@@ -113,7 +135,12 @@ INCIDENT_STATUS_LABELS = {
 TREND_LABELS = {Trend.DOWN: N_("Going down"), Trend.SAME: N_("About the same"), Trend.UP: N_("Going up")}
 
 #: Driver ratings of an assessment.
-RATING_LABELS = {0: N_("Not observed"), 1: N_("Low"), 2: N_("Medium"), 3: N_("High")}
+RATING_LABELS = {
+    0: N_("Not observed"),
+    1: NP_("how strongly a concern is felt", "Low"),
+    2: NP_("how strongly a concern is felt", "Medium"),
+    3: NP_("how strongly a concern is felt", "High"),
+}
 
 ORGANISATION_TYPE_LABELS = {
     OrganisationType.LCPC: N_("Local Crime Prevention Centre"),

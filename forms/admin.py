@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms import (
     DateField,
+    FormField,
     PasswordField,
     SearchField,
     SelectChoice,
@@ -24,6 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
+from app.collation import in_order
 from app.errors import DomainError
 from app.extensions import db
 from app.history import ACTION_LABELS
@@ -35,6 +37,7 @@ from app.vocabulary import N_, ORGANISATION_TYPE_LABELS, ROLE_LABELS, Role
 
 from .auth import LANGUAGE_NAMES
 from .base import BaseForm, SafeStringField
+from .names import LocalNamesForm
 
 
 def _strip(value: str | None) -> str | None:
@@ -128,23 +131,19 @@ class UserScopeForm(BaseForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = role_choices(blank=_("Choose a role"))
+        organisations = in_order(db.session.scalars(select(Organisation)), lambda o: o.local_name)
         self.organisation.choices = [SelectChoice("", _("No organisation"))] + [
-            SelectChoice(code, f"{name} ({code})" + ("" if active else " – " + _("inactive")))
-            for code, name, active in db.session.execute(
-                select(Organisation.code, Organisation.name, Organisation.active).order_by(
-                    func.lower(Organisation.name)
-                )
-            )
+            SelectChoice(o.code, f"{o.local_name} ({o.code})" + ("" if o.active else " – " + _("inactive")))
+            for o in organisations
         ]
         countries = {country.id: country for country in db.session.scalars(select(Country))}
+        regions = in_order(db.session.scalars(select(Region)), lambda r: r.local_name)
         self.region.choices = [SelectChoice("", _("No region"))] + [
-            SelectChoice(region.code, region.name, optgroup=_(countries[region.country_id].name))
-            for region in db.session.scalars(
-                select(Region).join(Region.country).order_by(Country.code, Region.name)
-            )
+            SelectChoice(region.code, region.local_name, optgroup=countries[region.country_id].local_name)
+            for region in sorted(regions, key=lambda r: countries[r.country_id].code)
         ]
         self.country.choices = [SelectChoice("", _("No country"))] + [
-            SelectChoice(country.code, _(country.name))
+            SelectChoice(country.code, country.local_name)
             for country in sorted(countries.values(), key=lambda c: c.code)
         ]
         self.locale.choices = [SelectChoice("", _("The browser's language"))] + [
@@ -249,6 +248,7 @@ class OrganisationForm(BaseForm):
         description=_l("Its volunteers log records in the communities of this district."),
         validators=[DataRequired(_l("Choose a district."))],
     )
+    names = FormField(LocalNamesForm, label=_l("Name in each language"))
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args: object, organisation: Organisation | None = None, **kwargs: object) -> None:
@@ -258,6 +258,7 @@ class OrganisationForm(BaseForm):
                 {
                     "code": organisation.code,
                     "name": organisation.name,
+                    "names": dict(organisation.names or {}),
                     "type": organisation.type.value,
                     "district": organisation.district.code,
                 },
@@ -268,10 +269,17 @@ class OrganisationForm(BaseForm):
             SelectChoice(value.value, _l(label)) for value, label in ORGANISATION_TYPE_LABELS.items()
         ]
         self.district.choices = [SelectChoice("", _("Choose a district"))] + [
-            SelectChoice(district.code, district.name, optgroup=region.name)
+            SelectChoice(district.code, district.local_name, optgroup=region.local_name)
             for region, districts in districts_by_region(db.session)
             for district in districts
         ]
+
+
+class PlaceNamesForm(BaseForm):
+    """A region's, district's or community's name in each language."""
+
+    names = FormField(LocalNamesForm, label=_l("Name in each language"))
+    submit = SubmitField(_l("Save"))
 
 
 class CommunityForm(BaseForm):
@@ -286,6 +294,7 @@ class CommunityForm(BaseForm):
             Length(max=120, message=_l("Use at most 120 characters.")),
         ],
     )
+    names = FormField(LocalNamesForm, label=_l("Name in each language"))
     submit = SubmitField(_l("Add community"))
 
     def __init__(self, *args: object, district: District, **kwargs: object) -> None:
@@ -301,6 +310,8 @@ OBJECT_TYPE_LABELS = {
     "user": N_("User"),
     "organisation": N_("Organisation"),
     "community": N_("Community"),
+    "district": N_("District"),
+    "region": N_("Region"),
     "report": N_("Report"),
     "period": N_("Month"),
 }

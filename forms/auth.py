@@ -16,6 +16,7 @@ LANGUAGE_NAMES = {
     "ky": "Кыргызча",
     "tg": "Тоҷикӣ",
     "uz": "Oʻzbekcha",
+    "uz_Cyrl": "Ўзбекча",
     "en": "English",
 }
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from flask import has_request_context, request
-from flask_babel import format_number
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, IntegerField, SelectMultipleField, StringField, TextAreaField
@@ -39,19 +38,37 @@ class BaseForm(FlaskForm):
     control characters (checked first, before any other rule reads the text)."""
 
     class Meta:
+        #: Only a form that sets this reads the files of a request (the outbox import).
+        accepts_files = False
+
         def wrap_formdata(self, form: Form, formdata: object) -> object:
-            """The submitted text only: no form here takes a file, so a file part sent in a
-            text field is ignored rather than read as text."""
+            """The submitted text only: a form that takes no file ignores a file part sent in a
+            text field rather than reading it as text."""
             wrapped = super().wrap_formdata(form, formdata)
-            if has_request_context() and wrapped is not None and request.files and request.method != "GET":
+            from_request = wrapped is not formdata  # the request's own data, not data handed in
+            if self.accepts_files or not from_request:
+                return wrapped
+            if has_request_context() and request.files and request.method != "GET":
                 return request.form
             return wrapped
 
         def bind_field(self, form: Form, unbound_field: object, options: dict) -> Field:
-            field = super().bind_field(form, unbound_field, options)
-            if field.type not in ("CSRFTokenField", "SubmitField", "FormField"):
-                field.validators = [NoControlCharacters(), *field.validators]
-            return field
+            return _refuse_control_characters(super().bind_field(form, unbound_field, options))
+
+
+def _refuse_control_characters(field: Field) -> Field:
+    """The field's first check: no control characters (a sub-form's fields get their own)."""
+    if field.type not in ("CSRFTokenField", "SubmitField", "FormField"):
+        field.validators = [NoControlCharacters(), *field.validators]
+    return field
+
+
+class SubForm(Form):
+    """A form inside a page form (``FormField``): the same first check on every field."""
+
+    class Meta:
+        def bind_field(self, form: Form, unbound_field: object, options: dict) -> Field:
+            return _refuse_control_characters(super().bind_field(form, unbound_field, options))
 
 
 def shown_version(value: object) -> int | None:
@@ -101,7 +118,7 @@ class NoPersonalData:
                 )
             )
         if kind == "too_long":  # longer than the check reads at all (forms stop it sooner)
-            raise ValidationError(_("Keep this under %(max)d characters.", max=MAX_TEXT))
+            raise ValidationError(_too_long())
 
 
 class _Strip:
@@ -122,9 +139,13 @@ class MaxLength(Length):
             raise StopValidation(str(exc)) from None
 
 
+def _too_long() -> str:
+    return ngettext("Keep this under %(num)d character.", "Keep this under %(num)d characters.", MAX_TEXT)
+
+
 def _safe_validators() -> list:
     return [
-        MaxLength(max=MAX_TEXT, message=_l("Keep this under %(max)d characters.", max=MAX_TEXT)),
+        MaxLength(max=MAX_TEXT, message=LazyString(_too_long)),
         NoPersonalData(),
     ]
 

@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app.extensions import db
+from app.i18n import translate
 from app.models import Community, RecordMixin
 from app.services.scope import communities_in_scope, organisations_for_paper_forms
 from app.vocabulary import (
@@ -89,7 +90,7 @@ def _code_choices(pairs: tuple[tuple[str, ...], ...], kind: str) -> list[SelectC
 
 def _enum_choices(labels: dict) -> list[SelectChoice]:
     """Options ``value -> translated label`` for a label dict keyed by enum members or ints."""
-    return [SelectChoice(getattr(key, "value", key), _(label)) for key, label in labels.items()]
+    return [SelectChoice(getattr(key, "value", key), translate(label)) for key, label in labels.items()]
 
 
 def _values(values: object) -> list[SelectChoice]:
@@ -145,7 +146,7 @@ class RecordForm(BaseForm):
             self.organisation.choices = [
                 SelectChoice("", _("Choose an organisation")),
                 *(
-                    SelectChoice(org.id, org.name, render_kw={"data-district": org.district_id})
+                    SelectChoice(org.id, org.local_name, render_kw={"data-district": org.district_id})
                     for org in organisations_for_paper_forms(db.session, user)
                 ),
             ]
@@ -160,7 +161,9 @@ class RecordForm(BaseForm):
     def _grouped(communities: list[Community]) -> list[SelectChoice]:
         """Communities grouped by district (``<optgroup>``), in the order given."""
         return [
-            SelectChoice(c.id, c.name, optgroup=c.district.name, render_kw={"data-district": c.district_id})
+            SelectChoice(
+                c.id, c.local_name, optgroup=c.district.local_name, render_kw={"data-district": c.district_id}
+            )
             for c in communities
         ]
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, FormField, RadioField, SelectChoice
 from wtforms.validators import ValidationError
 
+from app.i18n import translate
 from app.vocabulary import DRIVER_GROUPS, DRIVERS, N_, RATING_LABELS, TREND_LABELS, Trend, neutral_label
 
 #: The rating value of a concern marked "Not assessed" (never stored).
@@ -52,7 +53,7 @@ class DriverRatingForm(Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.rating.choices = [
-            *(SelectChoice(value, _(label)) for value, label in RATING_LABELS.items()),
+            *(SelectChoice(value, translate(label)) for value, label in RATING_LABELS.items()),
             SelectChoice(NOT_ASSESSED, _(NOT_ASSESSED_LABEL)),
         ]
         self.trend.choices = [SelectChoice(key.value, _(label)) for key, label in TREND_LABELS.items()]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
+from app.collation import in_order
 from app.models import Country, District, Organisation, Region, User
 from app.services.scope import region_ids_in_scope
 from app.vocabulary import STATUS_LABELS, Role
@@ -68,37 +69,32 @@ class ReportFiltersForm(FlaskForm):
     def _set_choices(self) -> None:
         """Offer only what the viewer may choose; anything else typed in the URL is checked."""
         every = [("", _("All"))]
-        regions = self.session.execute(
-            select(Region.code, Region.name, Region.id, Country.code)
-            .join(Country, Country.id == Region.country_id)
-            .where(Region.id.in_(region_ids_in_scope(self.viewer)))
-            .order_by(Country.code, Region.name)
-        ).all()
+        by_name = lambda row: row[1]  # noqa: E731  (names in the reader's language and alphabet)
+        regions = in_order(
+            self.session.execute(
+                select(Region.code, Region.local_name, Region.id, Country.code)
+                .join(Country, Country.id == Region.country_id)
+                .where(Region.id.in_(region_ids_in_scope(self.viewer)))
+            ).all(),
+            lambda row: row[3],
+            by_name,
+        )
         region_ids = [region_id for _code, _name, region_id, _country in regions]
         countries = self.session.execute(
-            select(Country.code, Country.name)
-            .where(Country.code.in_({c for *_r, c in regions}))
-            .order_by(Country.name)
+            select(Country.code, Country.local_name).where(Country.code.in_({c for *_r, c in regions}))
         ).all()
-        self.country.choices = every + [(code, _(name)) for code, name in countries]
+        self.country.choices = every + [tuple(row) for row in in_order(countries, by_name)]
         self.region.choices = every + [(code, name) for code, name, _id, _c in regions]
-        self.district.choices = every + [
-            tuple(row)
-            for row in self.session.execute(
-                select(District.code, District.name)
-                .where(District.region_id.in_(region_ids))
-                .order_by(District.name)
-            )
-        ]
-        self.organisation.choices = every + [
-            tuple(row)
-            for row in self.session.execute(
-                select(Organisation.code, Organisation.name)
-                .join(District, District.id == Organisation.district_id)
-                .where(District.region_id.in_(region_ids))
-                .order_by(Organisation.name)
-            )
-        ]
+        districts = self.session.execute(
+            select(District.code, District.local_name).where(District.region_id.in_(region_ids))
+        ).all()
+        self.district.choices = every + [tuple(row) for row in in_order(districts, by_name)]
+        organisations = self.session.execute(
+            select(Organisation.code, Organisation.local_name)
+            .join(District, District.id == Organisation.district_id)
+            .where(District.region_id.in_(region_ids))
+        ).all()
+        self.organisation.choices = every + [tuple(row) for row in in_order(organisations, by_name)]
         self.status.choices = every + [(s.value, _(STATUS_LABELS[s])) for s in REPORT_STATUSES]
         if self.viewer.role == Role.DONOR:
             del self.audience

@@ -124,16 +124,17 @@ class WorkbookBuilder(OverviewSheet, AggregateSheets, MethodologySheet):
         self.workbook = Workbook(write_only=True)
         self.counts: dict[str, int] = {}
         self._overall_drivers: dict[str, q.DriverCell] | None = None
-        t = gettext
+        t = gettext  # the caller's: app.i18n.translate (a label with a context is translated in it)
         self.labels = {
             "rec": {code: t(label) for code, label in label_map(RECOMMENDATIONS).items()},
             "group": {code: t(label) for code, label in TARGET_GROUPS},
             "driver": {code: t(label) for code, label in DRIVERS},
             "type": {code: t(label) for code, label in ACTIVITY_TYPES},
             "category": {code: t(label) for code, label in INCIDENT_CATEGORIES},
-            "severity": {str(k): t(v) for k, v in SEVERITY_LABELS.items()},
-            "incident_status": {str(k): t(v) for k, v in INCIDENT_STATUS_LABELS.items()},
-            "response": {str(k): t(v) for k, v in RESPONSE_LABELS.items()},
+            # str(): a label with a context is a str subclass, and the row writer takes str only
+            "severity": {str(k): str(t(v)) for k, v in SEVERITY_LABELS.items()},
+            "incident_status": {str(k): str(t(v)) for k, v in INCIDENT_STATUS_LABELS.items()},
+            "response": {str(k): str(t(v)) for k, v in RESPONSE_LABELS.items()},
             "status": {str(k): t(v) for k, v in STATUS_LABELS.items()},
         }
         self.cell_headers = [

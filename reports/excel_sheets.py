@@ -11,7 +11,7 @@ from openpyxl.chart import Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
-from app.vocabulary import AGE_BAND_LABELS, N_, SEX_LABELS
+from app.vocabulary import AGE_BAND_LABELS, N_, NP_, SEX_LABELS
 
 from . import excel_charts as charts
 from . import queries as q
@@ -210,7 +210,7 @@ class AggregateSheets:
             counts = q.incidents_by(self.session, f, column)
             shown, total = tables.series_with_total([counts.get(c, q.Tally(0)) for c in codes], self.rules)
             sheet.title(t(title))
-            sheet.header([t(N_("Value")), t(N_("Incidents"))])
+            sheet.header([t(NP_("first column of a table of counts", "Value")), t(N_("Incidents"))])
             for code, value in zip(codes, shown, strict=True):
                 sheet.append([self.labels[column][code], *sheet.numbers([value])])
             self._total_row(sheet, [total])

@@ -299,9 +299,9 @@ def resolve_filters(
             for r in session.scalars(select(Region).where(Region.country_id == country_row.id))
         ):
             raise FilterError("country", N_("This is outside the area you are assigned."), http_status=403)
-        scope_name = viewer.scope_region.name if viewer.scope_region else None
+        scope_name = viewer.scope_region.local_name if viewer.scope_region else None
         if scope_name is None and viewer.scope_country is not None:
-            scope_name = viewer.scope_country.name
+            scope_name = viewer.scope_country.local_name
 
     community_ids = None
     if scoped or country_row or region_row or district_row:

@@ -308,11 +308,11 @@ def coverage_by_region(
     ``reached`` (:func:`reached_by_region`) when the caller has counted them.
     """
     totals_query = (
-        select(Region.code, Region.name, func.count(Community.id))
+        select(Region.code, Region.local_name.label("name"), func.count(Community.id))
         .select_from(Community)
         .join(District, District.id == Community.district_id)
         .join(Region, Region.id == District.region_id)
-        .group_by(Region.code, Region.name)
+        .group_by(Region.id, Region.code)
         .order_by(Region.code)
     )
     if filters.community_ids is not None:
@@ -477,8 +477,8 @@ def driver_overall(session: Session, filters: ReportFilters) -> dict[str, Driver
 
 
 def region_names(session: Session) -> dict[str, str]:
-    """``{region code: name}``."""
-    return dict(session.execute(select(Region.code, Region.name)).all())
+    """``{region code: name in the reader's language}``."""
+    return dict(session.execute(select(Region.code, Region.local_name)).all())
 
 
 def record_counts(session: Session, filters: ReportFilters) -> dict[str, Tally]:

@@ -43,7 +43,13 @@ def _codes(owner_column: ColumnElement, code_column: ColumnElement, model: type)
 
 
 def _place_columns(model: type[RecordMixin]) -> tuple:
-    return (Region.name, District.name, Community.name, Organisation.name)
+    # In the workbook's language (app/models/names.py), under the names the sheet's headers use.
+    return (
+        Region.local_name.label("region"),
+        District.local_name.label("district"),
+        Community.local_name.label("community"),
+        Organisation.local_name.label("organisation"),
+    )
 
 
 def _joined(query: Select, model: type[RecordMixin]) -> Select:

@@ -31,6 +31,7 @@ def app(tmp_path_factory):
         # Tests keep an app context open, which requests then share (and with it ``g``):
         # without this, Flask-Login's cached user would leak from one test client to the next.
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # Flask-Babel's locale of the request, likewise
 
     with app.app_context():
         reset_schema()
@@ -73,6 +74,14 @@ def csrf_enabled(app):
 def make(db):
     """Builders for organisations, users and records: ``make.user("volunteer")`` etc."""
     return factories.Builders(db.session)
+
+
+@pytest.fixture
+def volunteer(make, db):
+    """A volunteer of a new organisation in KG-O-KSU (Kara-Suu District)."""
+    user = make.user("volunteer")
+    db.session.commit()
+    return user
 
 
 @pytest.fixture

@@ -11,14 +11,15 @@ def page_urls(app, records: dict[str, object], user: User, organisation: Organis
         "user_uuid": user.uuid,
         "organisation_uuid": organisation.uuid,
         "code": "KG-O-KSU",
+        "level": "districts",
     }
     urls = []
     with app.test_request_context():
         from flask import url_for
 
         for rule in app.url_map.iter_rules():
-            if "GET" not in rule.methods or rule.endpoint == "static":
-                continue
+            if "GET" not in rule.methods or rule.endpoint == "static" or rule.endpoint.startswith("api."):
+                continue  # the JSON API is not a page (tests/functional/test_api.py)
             if "kind" in rule.arguments:
                 for kind, record in records.items():
                     args = {"kind": kind}

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import audit, routes  # noqa: E402,F401
+from . import audit, imports, routes  # noqa: E402,F401

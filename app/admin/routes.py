@@ -17,14 +17,16 @@ from forms.admin import (
     CommunityForm,
     OrganisationForm,
     PasswordResetForm,
+    PlaceNamesForm,
     UserCreateForm,
     UserEditForm,
     UserFilterForm,
 )
 
+from ..collation import in_order
 from ..errors import DomainError
 from ..extensions import db
-from ..models import District, Organisation, User
+from ..models import Community, District, Organisation, Region, User
 from ..paging import page_number
 from ..security import roles_required
 from ..services import geography, organisations, users
@@ -203,7 +205,7 @@ def user_status(user_uuid: uuid.UUID, action: str) -> Response | tuple[str, int]
 @bp.get("/organisations")
 @roles_required(Role.ADMIN)
 def organisations_list() -> tuple[str, int]:
-    rows = db.session.scalars(organisations.organisations_query()).all()
+    rows = in_order(db.session.scalars(organisations.organisations_query()), lambda o: o.local_name)
     return _render("admin/organisations.html", organisations=rows)
 
 
@@ -211,6 +213,7 @@ def _organisation_values(form: OrganisationForm) -> dict[str, str]:
     return {
         "code": form.code.data,
         "name": form.name.data,
+        "names": form.names.form.names(),
         "type": form.type.data,
         "district_code": form.district.data,
     }
@@ -286,13 +289,47 @@ def district(code: str) -> Response | tuple[str, int]:
     form = CommunityForm(district=row)
     if form.validate_on_submit():
         community = _write(
-            form, lambda: geography.add_community(db.session, row, form.name.data, actor=current_user)
+            form,
+            lambda: geography.add_community(
+                db.session, row, form.name.data, actor=current_user, names=form.names.form.names()
+            ),
         )
         if community is not FAILED:
             flash(
-                _("Community %(name)s added as %(code)s.", name=community.name, code=community.code),
+                _("Community %(name)s added as %(code)s.", name=community.local_name, code=community.code),
                 "success",
             )
             return redirect(url_for(".district", code=row.code))
     status = UNPROCESSABLE if form.is_submitted() else 200
     return _render("admin/district.html", status, district=row, form=form)
+
+
+#: The places whose names an administrator edits: URL segment -> (model, audit name).
+PLACES = {
+    "regions": (Region, "region"),
+    "districts": (District, "district"),
+    "communities": (Community, "community"),
+}
+
+
+@bp.route("/geography/<any(regions, districts, communities):level>/<code>/names", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def place_names(level: str, code: str) -> Response | tuple[str, int]:
+    """A region's, district's or community's name in each interface language."""
+    model, object_type = PLACES[level]
+    place = db.session.scalar(select(model).where(model.code == code))
+    if place is None:
+        abort(404)
+    form = PlaceNamesForm(data={"names": dict(place.names or {})})
+    if form.validate_on_submit():
+        changed = geography.set_names(
+            db.session, place, form.names.form.names(), actor=current_user, object_type=object_type
+        )
+        db.session.commit()
+        _flash_saved(["names"] if changed else [], _("Names of %(name)s saved.", name=place.local_name))
+        district = place if level == "districts" else getattr(place, "district", None)
+        if district is not None:
+            return redirect(url_for(".district", code=district.code))
+        return redirect(url_for(".geography_index"))
+    status = UNPROCESSABLE if form.is_submitted() else 200
+    return _render("admin/place_names.html", status, place=place, form=form, level=level)

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from forms.auth import LanguageForm, LoginForm
 
+from ..api.answers import is_api_request, json_error
 from ..extensions import db
 from ..models import User
 from ..models.base import utcnow
@@ -136,8 +137,10 @@ def set_language() -> Response | tuple[str, int]:
 
 
 @bp.app_errorhandler(CSRFError)
-def csrf_error(error: CSRFError) -> tuple[str, int]:
+def csrf_error(error: CSRFError) -> tuple[str, int] | tuple[Response, int]:
     """A form sent without a valid token: say so plainly, store nothing."""
+    if is_api_request():
+        return json_error(400, _("The session's token is missing or old: ask /api/v1/session for a new one."))
     return (
         render_template(
             "error.html",

@@ -18,6 +18,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from ..api.answers import is_api_request, not_signed_in
 from ..models import User
 from ..services.accounts import GENERATION_KEY
 
@@ -71,7 +72,7 @@ def _expiry_message(now: int) -> str | None:
     return None
 
 
-def enforce_session_limits() -> Response | None:
+def enforce_session_limits() -> Response | tuple[Response, int] | None:
     """Before each request: end an expired or revoked session and send it to the sign-in page."""
     if request.endpoint in (None, "static") or "_user_id" not in session:
         return None
@@ -82,6 +83,8 @@ def enforce_session_limits() -> Response | None:
             session[SEEN_KEY] = now
         return None
     end_session()
+    if is_api_request():  # the outbox keeps its entries and asks the volunteer to sign in again
+        return not_signed_in()
     flash(message, "info")
     if request.endpoint == "auth.login":
         return None  # the sign-in page itself goes on, and shows the message

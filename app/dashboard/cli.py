@@ -9,12 +9,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
+from config import Config
 from reports.filters import Audience, FilterError, resolve_filters
 
 from ..extensions import db
 from ..services.exports import export_workbook
 
-LANGUAGES = ("en", "ru", "ky", "tg", "uz")
+LANGUAGES = ("en", *(language for language in Config.LANGUAGES if language != "en"))
 
 
 def _date(option: str, value: str | None) -> date | None:

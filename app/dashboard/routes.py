@@ -15,6 +15,7 @@ from reports.notes import disclosure_notes, widened_note
 from reports.tables import Disclosure
 
 from ..extensions import db
+from ..i18n import translate
 from ..security import REPORT_ROLES, roles_required
 from ..services.exports import export_workbook
 from . import bp
@@ -22,6 +23,7 @@ from . import bp
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The dashboard's own plotly.js (core, bar, heatmap), built by assets/plotly (``make plotly-bundle``).
 PLOTLY_BUNDLE = "vendor/plotly-yntymak-4.1.1.min.js"
+PLOTLY_STYLES = "vendor/plotly-4.1.1.css"
 
 
 def _form() -> ReportFiltersForm:
@@ -44,6 +46,7 @@ def _page(form: ReportFiltersForm, status: int = 200, dashboard: object = None) 
             figures_json=_figures_json(dashboard),
             chart_titles=CHART_TITLES,
             plotly_bundle=PLOTLY_BUNDLE,
+            plotly_styles=PLOTLY_STYLES,
             donor_notes=notes,
             widened_note=widened,
             query=request.query_string.decode("utf-8", "replace"),
@@ -71,7 +74,7 @@ def index() -> tuple[str, int]:
     dashboard = build_dashboard(
         db.session,
         form.filters,
-        gettext=gettext,
+        gettext=translate,  # vocabulary labels with a context (NP_) are translated in it
         locale=str(get_locale()),
         threshold=current_app.config["SUPPRESSION_THRESHOLD"],
     )

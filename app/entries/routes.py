@@ -18,6 +18,7 @@ from .. import vocabulary
 from ..errors import DomainError
 from ..extensions import db
 from ..history import record_history
+from ..i18n import translate
 from ..kinds import KIND_CONVERTER, KINDS, Kind, get_kind
 from ..models import AuditEvent, RecordMixin
 from ..paging import page_number
@@ -315,7 +316,7 @@ def entry_helpers() -> dict:
         "record_title": lambda kind, record: get_kind(kind).title(record),
         "status_label": lambda status: _(STATUS_LABELS[Status(status)]),
         "label_of": lambda kind, code, default: _(neutral_label(kind, code, default)),
-        "choice_label": lambda labels, value: _(labels[value]),
+        "choice_label": lambda labels, value: translate(labels[value]),
         "vocab": vocabulary,
         "record_kinds": list(KINDS.values()),
     }

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from forms.auth import LANGUAGE_NAMES
 
+from ..api.answers import error_json, is_api_request
 from ..entries.queries import recent_records, returned_records
 from ..entries.routes import can_create
 from ..kinds import KINDS
@@ -50,8 +51,11 @@ def index() -> str | Response:
     )
 
 
-def _error_page(error: HTTPException) -> tuple[str, int]:
-    """The app's own page for an error, in the user's language (the error itself is logged by Flask)."""
+def _error_page(error: HTTPException) -> tuple[str, int] | tuple[Response, int]:
+    """The app's own page for an error, in the user's language (the error itself is logged by Flask);
+    JSON for the API."""
+    if is_api_request():
+        return error_json(getattr(error, "code", 500) or 500)
     titles = {
         403: (_("Not allowed"), _("Your account cannot open this page.")),
         404: (_("Not found"), _("There is nothing at this address, or it is outside your area.")),
@@ -64,10 +68,12 @@ def _error_page(error: HTTPException) -> tuple[str, int]:
             _("The error was recorded. Try again, and tell your coordinator if it happens again."),
         ),
     }
+    if error.code not in titles and isinstance(error, HTTPException) and error.code < 500:
+        return error  # type: ignore[return-value]  (Werkzeug's own short page for the rest)
     code = error.code if error.code in titles else 500
     title, message = titles[code]
     return render_template("error.html", title=title, message=message), code
 
 
-for _code in (403, 404, 413, 500):
+for _code in (400, 403, 404, 405, 413, 415, 500):
     bp.app_errorhandler(_code)(_error_page)

@@ -6,21 +6,22 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .names import LocalNameMixin
 
 
-class Country(db.Model):
+class Country(LocalNameMixin, db.Model):
     __tablename__ = "countries"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: ISO 3166-1 alpha-2, e.g. ``KG``.
     code: Mapped[str] = mapped_column(String(8), unique=True, nullable=False)
-    #: English name (translated on display).
+    #: English name; ``names`` holds it per language (app/models/names.py).
     name: Mapped[str] = mapped_column(String(120), nullable=False)
 
     regions: Mapped[list[Region]] = relationship(back_populates="country", order_by="Region.name")
 
 
-class Region(db.Model):
+class Region(LocalNameMixin, db.Model):
     __tablename__ = "regions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -33,7 +34,7 @@ class Region(db.Model):
     districts: Mapped[list[District]] = relationship(back_populates="region", order_by="District.name")
 
 
-class District(db.Model):
+class District(LocalNameMixin, db.Model):
     __tablename__ = "districts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -46,7 +47,7 @@ class District(db.Model):
     communities: Mapped[list[Community]] = relationship(back_populates="district", order_by="Community.name")
 
 
-class Community(db.Model):
+class Community(LocalNameMixin, db.Model):
     """Ayil aimak, jamoat or mahalla: the smallest place a record names."""
 
     __tablename__ = "communities"

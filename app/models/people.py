@@ -13,9 +13,10 @@ from ..extensions import db
 from ..vocabulary import OrganisationType, Role
 from .base import IdMixin, TimestampMixin, str_enum
 from .geography import Country, District, Region
+from .names import LocalNameMixin
 
 
-class Organisation(IdMixin, TimestampMixin, db.Model):
+class Organisation(LocalNameMixin, IdMixin, TimestampMixin, db.Model):
     """An LCPC, Public Council, NGO or committee that logs records."""
 
     __tablename__ = "organisations"

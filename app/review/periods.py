@@ -27,10 +27,10 @@ def _area_choices() -> list[tuple[str, str]]:
     for country, region in periods.areas_for(db.session, current_user):
         if region is None:
             choices.append(
-                (f"country:{country.id}", _("%(country)s (whole country)", country=_(country.name)))
+                (f"country:{country.id}", _("%(country)s (whole country)", country=country.local_name))
             )
         else:
-            choices.append((f"region:{region.id}", f"{region.name} ({_(country.name)})"))
+            choices.append((f"region:{region.id}", f"{region.local_name} ({country.local_name})"))
     return choices
 
 

@@ -90,11 +90,11 @@ def review_queue(
     per_organisation = [
         (code, name, n)
         for code, name, n in session.execute(
-            select(Organisation.code, Organisation.name, func.count())
+            select(Organisation.code, Organisation.local_name, func.count())
             .select_from(everything)
             .join(Organisation, Organisation.id == everything.c.organisation_id)
-            .group_by(Organisation.code, Organisation.name)
-            .order_by(func.count().desc(), Organisation.name)
+            .group_by(Organisation.id)
+            .order_by(func.count().desc(), Organisation.code)
         )
     ]
     return QueuePage(items, total, page, pages, per_organisation)

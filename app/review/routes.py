@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from forms.review import ApproveForm, BulkApproveForm, QueueFilterForm, ReopenForm, ReturnForm
 
+from ..collation import in_order
 from ..entries.routes import act, load_record, render_detail
 from ..errors import DomainError
 from ..extensions import db
@@ -34,11 +35,12 @@ REVIEWERS = (Role.COORDINATOR, Role.ADMIN)
 def _queue_filters() -> QueueFilterForm:
     """Kinds, and the organisations whose district lies in the reviewer's scope."""
     districts = select(Community.district_id).where(Community.id.in_(community_ids_in_scope(current_user)))
-    organisations = db.session.execute(
-        select(Organisation.code, Organisation.name)
-        .where(Organisation.district_id.in_(districts))
-        .order_by(Organisation.name)
-    ).all()
+    organisations = in_order(
+        db.session.execute(
+            select(Organisation.code, Organisation.local_name).where(Organisation.district_id.in_(districts))
+        ).all(),
+        lambda row: row[1],
+    )
     return QueueFilterForm(
         request.args,
         kinds=[(slug, str(kind.plural)) for slug, kind in KINDS.items()],
@@ -93,7 +95,7 @@ def approve_many() -> Response | tuple[str, int]:
             )
             approved += 1
         except DomainError as exc:
-            problems.append(f"{kind.title(record)}, {record.community.name}: {exc}")
+            problems.append(f"{kind.title(record)}, {record.community.local_name}: {exc}")
             if exc.code == "stale":  # the failed flush ends the transaction: stop here
                 break
     if problems:

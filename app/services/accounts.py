@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import current_app, has_app_context, has_request_context
 from flask import session as flask_session
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -162,13 +163,21 @@ def check_password_strength(
 
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
-            _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            ngettext(
+                "The password needs at least %(num)d character.",
+                "The password needs at least %(num)d characters.",
+                MIN_PASSWORD_LENGTH,
+            ),
             field="password",
             code="password_too_short",
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise DomainError(
-            _("The password can have at most %(n)d characters.", n=MAX_PASSWORD_LENGTH),
+            ngettext(
+                "The password can have at most %(num)d character.",
+                "The password can have at most %(num)d characters.",
+                MAX_PASSWORD_LENGTH,
+            ),
             field="password",
             code="password_too_long",
         )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import IO
 
 from flask import current_app
-from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from reports.excel import ExportResult, build_workbook
 from reports.filters import ReportFilters
 
+from ..i18n import translate
 from ..models import User
 from .audit import log_event
 
@@ -29,7 +29,7 @@ def export_workbook(
         session,
         filters,
         out,
-        gettext=gettext,
+        gettext=translate,  # vocabulary labels with a context (NP_) are translated in it
         locale=locale,
         threshold=current_app.config["SUPPRESSION_THRESHOLD"],
         timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],

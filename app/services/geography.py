@@ -48,18 +48,48 @@ def next_community_code(district: District) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:02d}"
 
 
-def add_community(session: Session, district: District, name: str, *, actor: User) -> Community:
+def set_names(
+    session: Session, place: object, names: dict[str, str], *, actor: User, object_type: str
+) -> bool:
+    """Give a region, district or community its name in each language (audited); whether it changed."""
+    wanted = {language: name for language, name in names.items() if name}
+    if wanted == (place.names or {}):  # type: ignore[attr-defined]
+        return False
+    before = sorted(place.names or {})  # type: ignore[attr-defined]
+    place.names = wanted  # type: ignore[attr-defined]
+    session.flush()
+    log_event(
+        session,
+        "update",
+        object_type,
+        user=actor,
+        code=place.code,  # type: ignore[attr-defined]
+        changed=["names"],
+        languages=[before, sorted(wanted)],
+    )
+    return True
+
+
+def add_community(
+    session: Session, district: District, name: str, *, actor: User, names: dict[str, str] | None = None
+) -> Community:
     """Add a community to a district with the next free code; flushes, never commits."""
     name = clean_name(name)
     if not name:
         raise DomainError(_("A name is required."), field="name", code="name_required")
     if community_name_taken(district, name):
         raise DomainError(
-            _("%(district)s already has a community called %(name)s.", district=district.name, name=name),
+            _(
+                "%(district)s already has a community called %(name)s.",
+                district=district.local_name,
+                name=name,
+            ),
             field="name",
             code="community_name_taken",
         )
-    community = Community(code=next_community_code(district), name=name, district=district)
+    community = Community(
+        code=next_community_code(district), name=name, names=dict(names or {}), district=district
+    )
     session.add(community)
     session.flush()
     log_event(session, "create", "community", user=actor, code=community.code, district=district.code)

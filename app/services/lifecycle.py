@@ -195,13 +195,14 @@ def check(session: Session, actor: User, record: RecordMixin | None, change: Cha
     if change.action == Action.APPROVE and record is not None and record.author_id == actor.id:
         raise NotAllowed(_("You entered this yourself: another coordinator approves it."), code="four_eyes")
     if change.base_version is not None and record is not None and change.base_version != record.version:
-        raise _stale()
+        raise stale()
     if record is not None and change.action != Action.DELETE:
         _check_open_month(session, record.community_id, record.date)
     return target
 
 
-def _stale() -> Conflict:
+def stale() -> Conflict:
+    """The refusal of a change made on an older version than the record's."""
     return Conflict(
         _("Someone changed this entry while you were looking at it. Open it again to see the changes."),
         code="stale",
@@ -309,6 +310,19 @@ def _wanted(session: Session, values: dict) -> dict:
         else:
             wanted[key] = _comparable(session, key, value)
     return wanted
+
+
+def unchanged(session: Session, record: RecordMixin, values: dict) -> bool:
+    """Whether ``values`` (a form's ``record_data()``) are what the record holds: an identical
+    resend, which the JSON sync answers as already stored instead of as a change."""
+    model = type(record)
+
+    def text_as_stored(snapshot: dict) -> dict:  # a text left out and an empty one are the same
+        return {key: (value or "") if _is_text(model, key) else value for key, value in snapshot.items()}
+
+    return text_as_stored(_snapshot(session, record, list(values))) == text_as_stored(
+        _wanted(session, values)
+    )
 
 
 def _diff(model: type[RecordMixin], before: dict, after: dict) -> dict:
@@ -438,7 +452,7 @@ def _flush(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError:
-        raise _stale() from None
+        raise stale() from None
 
 
 def _audit(

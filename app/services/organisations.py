@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from ..collation import in_order
 from ..errors import DomainError
 from ..models import District, Organisation, Region, User
 from ..vocabulary import OrganisationType
@@ -23,13 +24,12 @@ def normalise_code(code: str) -> str:
 
 
 def organisations_query() -> Select:
-    """``SELECT organisations`` with their district and region, ordered by name."""
+    """``SELECT organisations`` with their district and region (sort with :func:`in_order`)."""
     return (
         select(Organisation)
         .join(Organisation.district)
         .join(District.region)
         .options(joinedload(Organisation.district).joinedload(District.region))
-        .order_by(func.lower(Organisation.name))
     )
 
 
@@ -76,10 +76,17 @@ def _checked_values(
 
 
 def create_organisation(
-    session: Session, *, actor: User, code: str, name: str, type: str, district_code: str
+    session: Session,
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    type: str,
+    district_code: str,
+    names: dict[str, str] | None = None,
 ) -> Organisation:
     """Add an organisation; flushes, never commits."""
-    values = _checked_values(session, code, name, type, district_code)
+    values = {**_checked_values(session, code, name, type, district_code), "names": dict(names or {})}
     organisation = Organisation(**values)
     session.add(organisation)
     session.flush()
@@ -104,9 +111,12 @@ def update_organisation(
     name: str,
     type: str,
     district_code: str,
+    names: dict[str, str] | None = None,
 ) -> list[str]:
-    """Change an organisation's code, name, type or home district; return what changed."""
+    """Change an organisation's code, name (in each language), type or home district; return what
+    changed."""
     values = _checked_values(session, code, name, type, district_code, exclude=organisation)
+    values["names"] = dict(names or {})
     return apply_changes(session, organisation, values, "organisation", actor=actor, code=values["code"])
 
 
@@ -133,5 +143,7 @@ def districts_by_region(session: Session) -> list[tuple[Region, list[District]]]
     regions = session.scalars(
         select(Region).options(joinedload(Region.country), joinedload(Region.districts))
     ).unique()
-    ordered = sorted(regions, key=lambda r: (r.country.code, r.name))
-    return [(region, list(region.districts)) for region in ordered if region.districts]
+    ordered = sorted(in_order(regions, lambda r: r.local_name), key=lambda r: r.country.code)
+    return [
+        (region, in_order(region.districts, lambda d: d.local_name)) for region in ordered if region.districts
+    ]

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from ..collation import in_order
 from ..errors import Conflict, DomainError, NotAllowed
 from ..models import ClosedPeriod, Community, Country, District, Region, ReviewNote, User
 from ..vocabulary import Role, Status
@@ -62,7 +63,7 @@ def closed_month_of(session: Session, community_id: int, day: date) -> str | Non
 def areas_for(session: Session, user: User) -> list[tuple[Country, Region | None]]:
     """The areas a user may close: a coordinator's own (a country and its regions), any for an admin."""
     if user.role == Role.ADMIN:
-        countries = list(session.scalars(select(Country).order_by(Country.name)))
+        countries = in_order(session.scalars(select(Country)), lambda c: c.local_name)
     elif user.role == Role.COORDINATOR and user.scope_region is not None:
         return [(user.scope_region.country, user.scope_region)]
     elif user.role == Role.COORDINATOR and user.scope_country is not None:

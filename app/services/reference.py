@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import vocabulary as v
 from ..data.geography import GEOGRAPHY
+from ..data.place_names import PLACE_NAMES
 from ..models import (
     ActivityType,
     Community,
@@ -42,6 +46,30 @@ def _upsert_by_code(session: Session, model: type, code: str, **values: object) 
     return row, changed
 
 
+def fill_names(row: object, names: dict[str, str]) -> bool:
+    """Give the row the shipped name of each language it has none in; an administrator's own
+    name is kept. Returns whether anything was added."""
+    current = dict(row.names or {})  # type: ignore[attr-defined]
+    missing = {lang: name for lang, name in names.items() if name and not current.get(lang)}
+    if missing:
+        row.names = {**current, **missing}  # type: ignore[attr-defined]  (a new dict: JSON change)
+    return bool(missing)
+
+
+def shipped_names(name: str) -> dict[str, str]:
+    """The shipped names of a place or demo organisation per language (none for an unknown one)."""
+    return dict(PLACE_NAMES.get(name, {}))
+
+
+def _country_names(name: str) -> dict[str, str]:
+    """A country's name in each interface language, from the catalogs."""
+    names = shipped_names(name)
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            names.setdefault(language, _(name))
+    return names
+
+
 def load_taxonomies(session: Session) -> int:
     """Recommendations, drivers, target groups, activity types, incident categories."""
     changes = 0
@@ -62,29 +90,30 @@ def load_geography(session: Session) -> int:
     countries = {}
     for code, name in v.COUNTRIES:
         countries[code], changed = _upsert_by_code(session, Country, code, name=name)
-        changes += changed
+        changes += changed + fill_names(countries[code], _country_names(name))
     session.flush()
     for country_code, regions in GEOGRAPHY.items():
         for region_code, region_name, districts in regions:
             region, changed = _upsert_by_code(
                 session, Region, region_code, name=region_name, country_id=countries[country_code].id
             )
-            changes += changed
+            changes += changed + fill_names(region, shipped_names(region_name))
             session.flush()
             for suffix, district_name, communities in districts:
                 district, changed = _upsert_by_code(
                     session, District, f"{region_code}-{suffix}", name=district_name, region_id=region.id
                 )
-                changes += changed
+                changes += changed + fill_names(district, shipped_names(district_name))
                 session.flush()
                 for number, community_name in enumerate(communities, start=1):
-                    changes += _upsert_by_code(
+                    community, changed = _upsert_by_code(
                         session,
                         Community,
                         f"{district.code}-{number:02d}",
                         name=community_name,
                         district_id=district.id,
-                    )[1]
+                    )
+                    changes += changed + fill_names(community, shipped_names(community_name))
     session.flush()
     return changes
 

@@ -13,6 +13,7 @@ import uuid
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session, joinedload
 
+from ..collation import in_order
 from ..models import Community, District, Organisation, RecordMixin, Region, User
 from ..vocabulary import Role
 
@@ -80,16 +81,14 @@ def get_record_in_scope(
 
 
 def communities_in_scope(session: Session, user: User) -> list[Community]:
-    """Communities for a picker, ordered by district then name, districts loaded."""
-    return list(
-        session.scalars(
-            select(Community)
-            .join(Community.district)
-            .where(Community.id.in_(community_ids_in_scope(user)))
-            .options(joinedload(Community.district))
-            .order_by(District.name, Community.name)
-        )
+    """Communities for a picker, by district then name in the reader's alphabet, districts loaded."""
+    communities = session.scalars(
+        select(Community)
+        .join(Community.district)
+        .where(Community.id.in_(community_ids_in_scope(user)))
+        .options(joinedload(Community.district))
     )
+    return in_order(communities, lambda c: c.district.local_name, lambda c: c.local_name)
 
 
 def organisations_in_scope(user: User) -> Select:
@@ -103,10 +102,7 @@ def organisations_in_scope(user: User) -> Select:
 
 def organisations_for_paper_forms(session: Session, user: User) -> list[Organisation]:
     """The organisations a coordinator may record a paper form for, by name."""
-    return list(
-        session.scalars(
-            select(Organisation)
-            .where(Organisation.id.in_(organisations_in_scope(user)))
-            .order_by(Organisation.name)
-        )
+    organisations = session.scalars(
+        select(Organisation).where(Organisation.id.in_(organisations_in_scope(user)))
     )
+    return in_order(organisations, lambda o: o.local_name)

@@ -42,6 +42,7 @@ from ..vocabulary import (
     Trend,
 )
 from .accounts import resolve_scope
+from .reference import shipped_names
 
 DEMO_PASSWORD = "yntymak-demo"  # noqa: S105  (printed by make run, for the demo only)
 BATCH = 2000
@@ -91,7 +92,13 @@ def ensure_demo_accounts(session: Session) -> None:
     for code, name, org_type, district_code in demo.ORGANISATIONS:
         if code not in existing_orgs:
             session.add(
-                Organisation(code=code, name=name, type=org_type, district_id=districts[district_code])
+                Organisation(
+                    code=code,
+                    name=name,
+                    names=shipped_names(name),  # as its members name it, in each language
+                    type=org_type,
+                    district_id=districts[district_code],
+                )
             )
     session.flush()
     existing_users = set(session.scalars(select(User.username)))
@@ -118,11 +125,11 @@ def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
         if user is None:
             continue
         if user.organisation is not None:
-            scope = user.organisation.name
+            scope = user.organisation.local_name
         elif user.scope_region is not None:
-            scope = user.scope_region.name
+            scope = user.scope_region.local_name
         elif user.scope_country is not None:
-            scope = user.scope_country.name
+            scope = user.scope_country.local_name
         else:
             scope = "all (aggregates only)" if user.role == Role.DONOR else "everything"
         rows.append((name, user.role.value, scope))

@@ -18,13 +18,6 @@ TARGETS = (
 )
 
 
-@pytest.fixture
-def volunteer(make, db):
-    user = make.user("volunteer")
-    db.session.commit()
-    return user
-
-
 def test_volunteer_records_an_activity_and_finds_it(page, server, size, volunteer, screenshot, db):
     sign_in(page, server, volunteer.username, factories.PASSWORD)
     expect(page.get_by_role("heading", name="Community safety log")).to_be_visible()

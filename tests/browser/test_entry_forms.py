@@ -14,17 +14,10 @@ from reports.filters import Audience, ReportFilters
 from reports.queries import driver_matrix
 from tests import factories
 
-from .conftest import sign_in
+from .conftest import SIZES, sign_in
 
-PHONE = {"width": 360, "height": 640}
+PHONE = SIZES["phone"]
 COMMUNITY = "Kashgar-Kyshtak"
-
-
-@pytest.fixture
-def volunteer(make, db):
-    user = make.user("volunteer")
-    db.session.commit()
-    return user
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from tests.pages import page_urls
 from .conftest import sign_in
 
 #: Pages that are files, not screens.
-DOWNLOADS = ("/reports/export.xlsx",)
+DOWNLOADS = ("/reports/export.xlsx", "/sw.js", "/manifest.webmanifest", "/api/")
 
 
 @pytest.fixture

@@ -10,13 +10,6 @@ from app.models import AuditEvent
 
 
 @pytest.fixture
-def volunteer(make, db):
-    user = make.user("volunteer")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
 def signed_in(volunteer, login_as):
     """The test client signed in as ``volunteer``."""
     return login_as(volunteer)

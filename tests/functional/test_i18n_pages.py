@@ -17,7 +17,7 @@ from ..factories import PASSWORD
 from ..pages import page_urls
 
 ROOT = Path(__file__).resolve().parents[2]
-LOCALES = ("ru", "ky", "tg", "uz")
+LOCALES = ("ru", "ky", "tg", "uz", "uz_Cyrl")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 
 

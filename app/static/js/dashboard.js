@@ -15,6 +15,8 @@
   if (!source) { return; }
   var figures = JSON.parse(source.textContent);
   var charts = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
+  // Each chart's space, known from the server: set here, as the policy allows no style attribute.
+  charts.forEach(function (element) { element.style.height = element.getAttribute("data-height") + "px"; });
 
   if (!window.Plotly && typeof window.YntymakPlotly !== "function") {
     // The bundle did not load: the tables still say everything.

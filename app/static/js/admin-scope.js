@@ -1,6 +1,7 @@
-{#- Shows only the scope fields the chosen role uses; without JavaScript every field shows. -#}
-<script>
+/* Admin user forms: show only the scope fields the chosen role uses (data-scope-for lists the
+   roles of each box); a hidden box's choices are cleared. Without JavaScript every field shows. */
 (function () {
+  "use strict";
   var role = document.getElementById("role");
   if (!role) { return; }
   function update() {
@@ -13,4 +14,3 @@
   role.addEventListener("change", update);
   update();
 })();
-</script>
