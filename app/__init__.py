@@ -133,6 +133,7 @@ def configure_blueprints(app: Flask) -> None:
     from .entries import bp as entries_bp
     from .main import bp as main_bp
     from .offline import bp as offline_bp
+    from .results import bp as results_bp
     from .review import bp as review_bp
 
     app.register_blueprint(main_bp)
@@ -143,6 +144,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(offline_bp)
+    app.register_blueprint(results_bp)
 
 
 def configure_cli(app: Flask) -> None:

@@ -104,6 +104,7 @@ def seed_demo_command(
 ) -> None:
     """Add believable demo organisations, accounts and records over the last 24 months."""
     from .services.seed import has_records, seed_demo
+    from .services.seed_results import ensure_demo_programmes
 
     if not current_app.config["ALLOW_DEMO_DATA"]:
         raise click.ClickException(
@@ -111,7 +112,14 @@ def seed_demo_command(
             "whose password is published in the README."
         )
     if if_empty and has_records(db.session):
-        click.echo("Demo data already present; nothing added.")
+        # A database seeded before the results framework still gets its demo programmes.
+        added = ensure_demo_programmes(db.session)
+        db.session.commit()
+        click.echo(
+            f"Demo data already present; added {added} demo programmes."
+            if added
+            else "Demo data already present; nothing added."
+        )
         return
     try:
         result = seed_demo(

@@ -23,6 +23,7 @@ from babel.dates import format_date
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
+from app.models import Programme
 from app.vocabulary import (
     ACTIVITY_TYPES,
     AGE_BAND_LABELS,
@@ -42,6 +43,7 @@ from app.vocabulary import (
 from . import queries as q
 from . import tables
 from . import workbook_queries as wq
+from .excel_results import ResultsSheet
 from .excel_sheets import AggregateSheets
 from .filters import ReportFilters
 from .methodology import MethodologySheet
@@ -78,6 +80,8 @@ class ExportResult:
     filename: str
     #: Rows written per sheet kind, for the audit log.
     counts: dict[str, int] = field(default_factory=dict)
+    #: The id of the report register (set by whoever registers it).
+    report_id: str | None = None
 
 
 def export_filename(filters: ReportFilters) -> str:
@@ -100,7 +104,7 @@ def _merge(rows: Iterable[q.CountRow]) -> q.CountRow:
     return total
 
 
-class WorkbookBuilder(OverviewSheet, AggregateSheets, MethodologySheet):
+class WorkbookBuilder(OverviewSheet, ResultsSheet, AggregateSheets, MethodologySheet):
     """Builds one workbook for one set of filters."""
 
     def __init__(
@@ -124,6 +128,7 @@ class WorkbookBuilder(OverviewSheet, AggregateSheets, MethodologySheet):
         self.workbook = Workbook(write_only=True)
         self.counts: dict[str, int] = {}
         self._overall_drivers: dict[str, q.DriverCell] | None = None
+        self.report_id: str | None = None
         t = gettext  # the caller's: app.i18n.translate (a label with a context is translated in it)
         self.labels = {
             "rec": {code: t(label) for code, label in label_map(RECOMMENDATIONS).items()},
@@ -202,6 +207,7 @@ class WorkbookBuilder(OverviewSheet, AggregateSheets, MethodologySheet):
     def build(self, out: str | IO[bytes]) -> ExportResult:
         self._load()
         self.overview()
+        self.results_framework()
         self.by_month()
         self.by_recommendation()
         self.by_target_group()
@@ -305,8 +311,11 @@ def build_workbook(
     threshold: int = 5,
     timezone: str = "Asia/Bishkek",
     generated_at: datetime | None = None,
+    report_id: str | None = None,
+    programme: Programme | None = None,
 ) -> ExportResult:
-    """Write the workbook for ``filters`` to ``out`` (a path or a binary file)."""
+    """Write the workbook for ``filters`` to ``out`` (a path or a binary file); ``report_id`` is
+    the register's id, shown on the Overview sheet."""
     builder = WorkbookBuilder(
         session,
         filters,
@@ -316,4 +325,6 @@ def build_workbook(
         timezone=timezone,
         generated_at=generated_at,
     )
+    builder.report_id = report_id
+    builder.programme = programme  # adds the "Results framework" sheet
     return builder.build(out)

@@ -65,6 +65,8 @@ class OverviewSheet:
             (N_("Generated at"), f"{stamp} ({self.timezone})"),
             (N_("Records counted"), ", ".join(t(STATUS_LABELS[s]) for s in f.statuses)),
         ]
+        if self.report_id:
+            lines.append((N_("Report ID"), self.report_id))  # the register of issued reports
         filters = [
             (N_("Country"), f.country),
             (N_("Region"), f.region),

@@ -46,7 +46,7 @@ KEPT = re.compile(
     r"|(?!(?:" + "|".join(UZBEK_ACRONYMS) + r")\b)[A-Z]{2,4}[0-9]*)\b"
     r"|\b(?:Excel|Plotly|LibreOffice|Telegram|WhatsApp|Instagram|JavaScript|Content-Type)\b"
     # technical words the API's messages quote: paths, media types, file types, literal values
-    r"|(?<![\w/])/[\w./-]+|\b[a-z]+/[a-z0-9.+-]+\b|\.json\b|\"[a-z_]+\""
+    r"|(?<![\w/])/[\w./-]+|\b[a-z]+/[a-z0-9.+-]+\b|\.(?:json|xlsx|csv)\b|\"[A-Za-z_]+\""
 )
 #: Beginnings of words the letter rules get wrong (Russian loanwords), Latin (lower case) ->
 #: Cyrillic; the rest of the word is transliterated as usual.
@@ -55,6 +55,7 @@ CORRECTIONS: dict[str, str] = {
     "politsiya": "полиция",
     "migratsiya": "миграция",
     "navigatsiya": "навигация",
+    "mediatsiya": "медиация",
     "reabilitatsiya": "реабилитация",
     "rezolyutsiya": "резолюция",
     "korrupsiya": "коррупция",

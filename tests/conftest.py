@@ -14,7 +14,7 @@ from app.services.reference import load_reference_data
 from config import TestingConfig
 
 from . import factories
-from .dbutil import reset_schema, server_url, wipe_test_rows
+from .dbutil import remember_names, reset_schema, server_url, wipe_test_rows
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +38,7 @@ def app(tmp_path_factory):
         upgrade()
         load_reference_data(_db.session)
         _db.session.commit()
+        remember_names()
     yield app
     with app.app_context():
         _db.session.remove()

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, delete, text
+from sqlalchemy import create_engine, delete, select, text, update
 from sqlalchemy.engine import make_url
 
 from app.data.geography import iter_districts
@@ -93,11 +93,35 @@ def audit_triggers_off(conn) -> Iterator[None]:
         conn.execute(text(sql))
 
 
+#: The reference places' names per language as ``init-db`` loaded them (``remember_names``).
+_NAMES: dict[str, dict[str, dict]] = {}
+_NAMED_TABLES = ("countries", "regions", "districts", "communities")
+
+
+def remember_names() -> None:
+    """Keep the names the reference places have now, for :func:`wipe_test_rows` to put back."""
+    for name in _NAMED_TABLES:
+        table = db.metadata.tables[name]
+        _NAMES[name] = {
+            code: names for code, names in db.session.execute(select(table.c.code, table.c.names))
+        }
+
+
+def _restore_names(conn) -> None:
+    """A test that renamed a reference place (the admin's names page) leaves it as it was."""
+    for name, expected in _NAMES.items():
+        table = db.metadata.tables[name]
+        for code, names in conn.execute(select(table.c.code, table.c.names)):
+            if code in expected and names != expected[code]:
+                conn.execute(update(table).where(table.c.code == code).values(names=expected[code]))
+
+
 def wipe_test_rows() -> None:
-    """Delete what a test added, keeping the reference data ``init-db`` loads."""
+    """Delete what a test added, keeping the reference data ``init-db`` loads (names included)."""
     codes = _reference_codes()
     db.session.rollback()
     with db.engine.begin() as conn, audit_triggers_off(conn):
+        _restore_names(conn)
         for table in reversed(db.metadata.sorted_tables):
             if table.name in REFERENCE_TABLES:
                 continue

@@ -8,11 +8,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from config import Config
 from reports.filters import Audience, FilterError, resolve_filters
 
 from ..extensions import db
+from ..models import Programme
 from ..services.exports import export_workbook
 
 LANGUAGES = ("en", *(language for language in Config.LANGUAGES if language != "en"))
@@ -43,6 +45,11 @@ def _date(option: str, value: str | None) -> date | None:
 @click.option("--country", help="Country code, e.g. KG.")
 @click.option("--region", help="Region code, e.g. KG-O.")
 @click.option("--lang", default="en", show_default=True, help="Language: " + ", ".join(LANGUAGES) + ".")
+@click.option(
+    "--programme",
+    "programme_code",
+    help="A programme's code: adds its Results framework sheet (and its period, unless --from/--to).",
+)
 @with_appcontext
 def export_report_command(
     out: str,
@@ -52,10 +59,20 @@ def export_report_command(
     country: str | None,
     region: str | None,
     lang: str,
+    programme_code: str | None,
 ) -> None:
     """Write the report workbook for a period and place."""
     if lang not in LANGUAGES:
         raise click.ClickException(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    programme = None
+    if programme_code:
+        programme = db.session.scalar(
+            select(Programme).where(Programme.code == programme_code.strip().upper())
+        )
+        if programme is None:
+            raise click.ClickException(f"No programme has the code {programme_code!r}")
+        date_from = date_from or programme.start_date.isoformat()
+        date_to = date_to or programme.end_date.isoformat()
     try:
         filters = resolve_filters(
             db.session,
@@ -75,6 +92,11 @@ def export_report_command(
         db.session.rollback()
         raise click.ClickException(f"Cannot write {out}: {exc.strerror}") from None
     with handle, force_locale(lang):
-        export_workbook(db.session, filters, handle, locale=lang, user=None, via="cli")
+        result = export_workbook(
+            db.session, filters, handle, locale=lang, user=None, via="cli", programme=programme
+        )
     db.session.commit()
-    click.echo(f"Wrote {out} ({filters.audience.value}, {filters.date_from} to {filters.date_to}).")
+    click.echo(
+        f"Wrote {out} ({filters.audience.value}, {filters.date_from} to {filters.date_to}; "
+        f"report {result.report_id})."
+    )

@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent, ReviewNote
 from .geography import Community, Country, District, Region
+from .issued import IssuedReport
 from .people import Organisation, User
 from .periods import ClosedPeriod
 from .records import (
@@ -15,6 +16,18 @@ from .records import (
     activity_target_groups,
     incident_drivers,
 )
+from .results import (
+    Direction,
+    Indicator,
+    IndicatorTarget,
+    ManualActual,
+    Measure,
+    Programme,
+    indicator_recommendations,
+    programme_countries,
+    programme_donors,
+    programme_regions,
+)
 from .taxonomy import ActivityType, Driver, IncidentCategory, Recommendation, TargetGroup
 
 __all__ = [
@@ -24,13 +37,20 @@ __all__ = [
     "ClosedPeriod",
     "Community",
     "Country",
+    "Direction",
     "District",
     "Driver",
     "DriverAssessment",
     "DriverRating",
     "Incident",
     "IncidentCategory",
+    "Indicator",
+    "IndicatorTarget",
+    "IssuedReport",
+    "ManualActual",
+    "Measure",
     "Organisation",
+    "Programme",
     "Recommendation",
     "RecordMixin",
     "Region",
@@ -41,4 +61,8 @@ __all__ = [
     "activity_recommendations",
     "activity_target_groups",
     "incident_drivers",
+    "indicator_recommendations",
+    "programme_countries",
+    "programme_donors",
+    "programme_regions",
 ]

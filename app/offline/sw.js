@@ -41,12 +41,24 @@
     );
   });
 
+  /* A request that neither answers nor fails (a village's "signal" that carries nothing) is
+     given up after a while, so that a kept page still opens. */
+  var PATIENCE = 15000;
+
+  function patient(promise) {
+    return new Promise(function (resolve, reject) {
+      var timer = setTimeout(function () { reject(new Error("no answer")); }, PATIENCE);
+      promise.then(function (value) { clearTimeout(timer); resolve(value); },
+                   function (error) { clearTimeout(timer); reject(error); });
+    });
+  }
+
   /* The precached version; anything else from the network; without a connection, the current
      version of a file a page kept before the last update asks for in an older one. */
   function staticFile(request) {
     return caches.open(SHELL).then(function (cache) {
       return cache.match(request).then(function (hit) {
-        return hit || fetch(request).catch(function (error) {
+        return hit || patient(fetch(request)).catch(function (error) {
           return cache.match(request, { ignoreSearch: true }).then(function (other) {
             if (other) return other;
             throw error;
@@ -85,8 +97,12 @@
     if (url.pathname.indexOf("/static/") === 0) {
       event.respondWith(staticFile(request));
     } else if (request.mode === "navigate") {
+      if (self.navigator && self.navigator.onLine === false) {
+        event.respondWith(offlinePage(url)); // the browser knows there is no network: no wait
+        return;
+      }
       event.respondWith(
-        fetch(request).catch(function () {
+        patient(fetch(request)).catch(function () {
           return offlinePage(url);
         })
       );

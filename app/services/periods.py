@@ -7,7 +7,7 @@ that month and area still wait for review. Only an administrator reopens a month
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
@@ -188,6 +188,36 @@ def closed_period_covering(
     else:
         conditions.append(or_(ClosedPeriod.region_id.is_(None), ClosedPeriod.region_id == region_id))
     return session.scalar(select(ClosedPeriod).where(*conditions))
+
+
+def period_closed(
+    session: Session, date_from: date, date_to: date, community_ids: frozenset[int] | None
+) -> bool:
+    """Whether every month from ``date_from`` to ``date_to`` is closed in every region a report
+    over these communities (None: all) covers; then its figures can no longer change."""
+    areas = select(District.region_id, Region.country_id).join(Region, Region.id == District.region_id)
+    areas = areas.join(Community, Community.district_id == District.id).distinct()
+    if community_ids is not None:
+        areas = areas.where(Community.id.in_(sorted(community_ids)))
+    wanted = {(region_id, country_id) for region_id, country_id in session.execute(areas)}
+    if not wanted:
+        return False
+    months, current = [], month_start(date_from)
+    while current <= date_to:
+        months.append(current)
+        current = (current.replace(day=28) + timedelta(days=4)).replace(day=1)
+    closed = session.execute(
+        select(ClosedPeriod.month, ClosedPeriod.country_id, ClosedPeriod.region_id).where(
+            ClosedPeriod.month >= months[0], ClosedPeriod.month <= months[-1]
+        )
+    ).all()
+    whole_countries = {(month, country) for month, country, region in closed if region is None}
+    regions = {(month, region) for month, _country, region in closed if region is not None}
+    return all(
+        (month, country_id) in whole_countries or (month, region_id) in regions
+        for month in months
+        for region_id, country_id in wanted
+    )
 
 
 def reopen_month(session: Session, actor: User, period: ClosedPeriod, reason: str | None) -> None:

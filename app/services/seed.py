@@ -23,12 +23,14 @@ from ..models import (
     DriverRating,
     Incident,
     Organisation,
+    Programme,
     Region,
     User,
     activity_drivers,
     activity_recommendations,
     activity_target_groups,
     incident_drivers,
+    programme_donors,
 )
 from ..models.base import RECORD_KEY_RANGE
 from ..vocabulary import (
@@ -43,6 +45,7 @@ from ..vocabulary import (
 )
 from .accounts import resolve_scope
 from .reference import shipped_names
+from .seed_results import ensure_demo_programmes
 
 DEMO_PASSWORD = "yntymak-demo"  # noqa: S105  (printed by make run, for the demo only)
 BATCH = 2000
@@ -130,8 +133,13 @@ def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
             scope = user.scope_region.local_name
         elif user.scope_country is not None:
             scope = user.scope_country.local_name
+        elif user.role == Role.DONOR:
+            linked = session.scalars(
+                select(Programme.code).join(programme_donors).where(programme_donors.c.user_id == user.id)
+            ).all()
+            scope = "aggregates only" + (f"; results of {', '.join(linked)}" if linked else "")
         else:
-            scope = "all (aggregates only)" if user.role == Role.DONOR else "everything"
+            scope = "everything"
         rows.append((name, user.role.value, scope))
     return rows
 
@@ -389,7 +397,8 @@ def seed_demo(
     seed: int = 2016,
     today: date | None = None,
 ) -> SeedResult:
-    """Add demo accounts (once) and the requested number of records; flushes, never commits."""
+    """Add demo accounts and programmes (once) and the requested number of records; flushes, never
+    commits."""
     started = time.perf_counter()
     rng = random.Random(seed)
     today = today or date.today()
@@ -398,6 +407,7 @@ def seed_demo(
     _seed_activities(session, rng, orgs, activities, today)
     _seed_incidents(session, rng, orgs, incidents, today)
     _seed_assessments(session, rng, orgs, assessments, today)
+    ensure_demo_programmes(session, today)
     session.flush()
     return SeedResult(
         activities=activities,

@@ -38,10 +38,12 @@ def _kpis(html: str) -> list[str]:
 
 
 def _workbook_values(data: bytes) -> dict[str, list[list]]:
-    """Every sheet's values, less the time stamp (two downloads differ only by when they were made)."""
+    """Every sheet's values, less the time stamp and the register's id (two downloads differ only
+    by when they were made and which download they are)."""
     workbook = load_workbook(BytesIO(data))
+    own = ("Generated at", "Report ID")
     return {
-        sheet.title: [list(row) for row in sheet.iter_rows(values_only=True) if row[0] != "Generated at"]
+        sheet.title: [list(row) for row in sheet.iter_rows(values_only=True) if row[0] not in own]
         for sheet in workbook.worksheets
     }
 

@@ -40,6 +40,7 @@ from scripts.uz_cyrillic import KEPT, TARGET, build_catalog, to_cyrillic
             "Content-Type: application/json, /api/v1/session",
         ),
         ("JSON fayl (.json)", "JSON файл (.json)"),
+        ('Excel fayli (.xlsx), "Targets" varag\'i', 'Excel файли (.xlsx), "Targets" варағи'),
     ],
 )
 def test_latin_becomes_cyrillic_by_the_rules_and_the_corrections(latin, cyrillic):

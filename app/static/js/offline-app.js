@@ -124,9 +124,15 @@
 
   var badge = document.querySelector("[data-outbox-count]");
 
+  var shownCount = null;
+
   function showCount() {
     if (!badge) return;
     outbox.pending(user).then(function (entries) {
+      // Redrawn only when the number changes: a retry in the background must not replace the
+      // link's content under a finger (or a test's click) that is landing on it.
+      if (entries.length === shownCount) return;
+      shownCount = entries.length;
       badge.hidden = !entries.length;
       badge.textContent = "";
       if (!entries.length) return;

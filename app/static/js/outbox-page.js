@@ -267,10 +267,15 @@
   /* -- The list ------------------------------------------------------------------------------------ */
 
   var drawing = null;
+  var drawn = null;
 
   function render() {
     if (drawing) return drawing;
     drawing = outbox.list(user).then(function (entries) {
+      // Drawn again only when something shown changed: a redraw under a finger loses the tap.
+      var signature = JSON.stringify(entries);
+      if (signature === drawn) return;
+      drawn = signature;
       list.textContent = "";
       entries.forEach(function (entry) { list.appendChild(item(entry)); });
       empty.hidden = entries.length > 0;
