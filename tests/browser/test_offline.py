@@ -106,18 +106,9 @@ def test_three_entries_saved_offline_survive_a_reload_and_arrive_once(phone, ser
     expect(states(page)).to_have_text(["Waiting to be sent"] * 3)
     expect(page.locator("[data-connection]")).to_contain_text("No connection")
     screenshot("outbox-waiting-phone")
-    page.goto(f"{server}/activities")  # a list is never kept on the device: the outbox says so
-    expect(page.locator("[data-outbox-notice]")).to_contain_text("this page is not kept on this device")
-    expect(rows(page)).to_have_count(3)
-    expect(page.get_by_role("link", name=re.compile("Outbox"))).to_have_attribute("href", "/outbox")
     assert (count(db, Activity), count(db, Incident), count(db, DriverAssessment)) == (0, 0, 0)
 
-    # The connection returns: the stand-in page shows the list asked for, and the outbox sends by
-    # itself. (No offline navigation away from the stand-in page: in headless Chromium a tap on
-    # its Outbox link, offline, now and then never finished loading.)
-    page.context.set_offline(False)
-    expect(page.get_by_role("heading", name="Activities")).to_be_visible(timeout=15000)
-    page.goto(f"{server}/outbox")
+    page.context.set_offline(False)  # the browser says "online": the outbox sends by itself
     expect(states(page)).to_have_text(["Arrived"] * 3, timeout=15000)
     assert (count(db, Activity), count(db, Incident), count(db, DriverAssessment)) == (1, 1, 1)
     screenshot("outbox-arrived-phone")
@@ -127,6 +118,20 @@ def test_three_entries_saved_offline_survive_a_reload_and_arrive_once(phone, ser
     assert (count(db, Activity), count(db, Incident), count(db, DriverAssessment)) == (1, 1, 1)
     stored = db.session.scalars(select(Activity)).one()
     assert (stored.f_18_29, stored.outcome) == (7, "Agreed a monthly youth round table.")
+
+
+def test_a_page_not_kept_shows_the_outbox_without_a_connection(phone, server, db):
+    """A list is never kept on the device: offline, the outbox stands in for it and says so.
+    (The test ends there: in headless Chromium, a navigation away from this stand-in page while
+    still offline now and then never finished loading; see the issue note.)"""
+    page = phone
+    page.context.set_offline(True)
+    record_activity(page, server)
+    page.wait_for_url(re.compile(r"/outbox"))
+    page.goto(f"{server}/activities")
+    expect(page.locator("[data-outbox-notice]")).to_contain_text("this page is not kept on this device")
+    expect(rows(page)).to_have_count(1)
+    expect(page.get_by_role("link", name=re.compile("Outbox"))).to_have_attribute("href", "/outbox")
 
 
 def test_an_answer_lost_on_the_way_back_gives_no_second_record(phone, server, db):
