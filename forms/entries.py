@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -253,6 +254,10 @@ class ActivityForm(SexAgeCountsForm):
         validators=[AtLeastOne(message=_l("Choose at least one group."))],
         description=_l("Choose every group that took part."),
     )
+    first_time_participants = CountField(
+        _l("Of them, taking part for the first time"),
+        description=_l("How many of the people counted above came to an activity for the first time."),
+    )
     drivers = MultiCheckboxField(
         _l("Concerns it addresses"), description=_l("Optional. Choose all that apply.")
     )
@@ -267,7 +272,7 @@ class ActivityForm(SexAgeCountsForm):
     )
     follow_up = SafeTextAreaField(_l("Follow-up planned"), description=_l("Optional."))
 
-    COLUMNS = ("activity_type_code", "partners", "outcome", "follow_up")
+    COLUMNS = ("activity_type_code", "first_time_participants", "partners", "outcome", "follow_up")
     CODE_LISTS = ("target_groups", "drivers", "recommendations")
 
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
@@ -286,6 +291,21 @@ class ActivityForm(SexAgeCountsForm):
     def validate_activity_type_code(self, field: SelectField) -> None:
         if field.data and field.data not in {code for code, *_rest in ACTIVITY_TYPES}:
             raise ValidationError(_("Choose only from the options shown."))
+
+    def validate_first_time_participants(self, field: CountField) -> None:
+        counts = [self[column].data for column in self.COUNT_COLUMNS]
+        if not field.data or any(count is None for count in counts):  # a bad count has its own message
+            return
+        total = sum(counts)
+        if field.data > total:
+            raise ValidationError(
+                ngettext(
+                    "At most the %(total)s person counted above.",
+                    "At most the %(total)s people counted above.",
+                    total,
+                    total=format_number(total),
+                )
+            )
 
     @staticmethod
     def suggestion_map() -> dict[str, dict[str, tuple[str, ...]]]:

@@ -6,14 +6,15 @@ Coverage and Methodology; for coordinators also Incidents by month and region, a
 Incident records (one row per record). Each dashboard chart has its native Excel chart beside the
 table it is drawn from (:mod:`reports.excel_charts`). Donor counts are perturbed and suppressed
 through :mod:`reports.tables`; a hidden one is an empty shaded cell with a comment. The sheet
-writing is :mod:`reports.xlsx`; the sheets are :mod:`reports.overview`,
+writing is :mod:`reports.xlsx` (the record rows :mod:`reports.row_stream`, their columns
+:mod:`reports.record_columns`); the sheets are :mod:`reports.overview`,
 :mod:`reports.excel_sheets` and :mod:`reports.methodology` (mixed in here), their extra
 aggregates :mod:`reports.workbook_queries`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import IO
@@ -24,21 +25,7 @@ from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from app.models import Programme
-from app.vocabulary import (
-    ACTIVITY_TYPES,
-    AGE_BAND_LABELS,
-    DRIVERS,
-    INCIDENT_CATEGORIES,
-    INCIDENT_STATUS_LABELS,
-    N_,
-    RECOMMENDATIONS,
-    RESPONSE_LABELS,
-    SEVERITY_LABELS,
-    SEX_LABELS,
-    STATUS_LABELS,
-    TARGET_GROUPS,
-    label_map,
-)
+from app.vocabulary import N_
 
 from . import queries as q
 from . import tables
@@ -48,7 +35,16 @@ from .excel_sheets import AggregateSheets
 from .filters import ReportFilters
 from .methodology import MethodologySheet
 from .overview import CONFIDENTIAL, OverviewSheet
-from .rows import activity_rows, incident_rows
+from .record_columns import (
+    ACTIVITIES_TITLE,
+    ACTIVITY_HEADERS,
+    ACTIVITY_WIDTHS,
+    INCIDENT_HEADERS,
+    INCIDENT_WIDTHS,
+    INCIDENTS_TITLE,
+    RecordColumns,
+)
+from .row_stream import RowStream, record_sheets
 from .suppression import EXACT_NOTE, small_mark
 from .xlsx import (
     COMPLEMENT,
@@ -57,7 +53,6 @@ from .xlsx import (
     SMALL,
     Hiding,
     PageFrame,
-    RowStream,
     Sheet,
     safe_text,
 )
@@ -130,23 +125,10 @@ class WorkbookBuilder(OverviewSheet, ResultsSheet, AggregateSheets, MethodologyS
         self._overall_drivers: dict[str, q.DriverCell] | None = None
         self.report_id: str | None = None
         t = gettext  # the caller's: app.i18n.translate (a label with a context is translated in it)
-        self.labels = {
-            "rec": {code: t(label) for code, label in label_map(RECOMMENDATIONS).items()},
-            "group": {code: t(label) for code, label in TARGET_GROUPS},
-            "driver": {code: t(label) for code, label in DRIVERS},
-            "type": {code: t(label) for code, label in ACTIVITY_TYPES},
-            "category": {code: t(label) for code, label in INCIDENT_CATEGORIES},
-            # str(): a label with a context is a str subclass, and the row writer takes str only
-            "severity": {str(k): str(t(v)) for k, v in SEVERITY_LABELS.items()},
-            "incident_status": {str(k): str(t(v)) for k, v in INCIDENT_STATUS_LABELS.items()},
-            "response": {str(k): str(t(v)) for k, v in RESPONSE_LABELS.items()},
-            "status": {str(k): t(v) for k, v in STATUS_LABELS.items()},
-        }
-        self.cell_headers = [
-            f"{t(SEX_LABELS[sex])} {t(AGE_BAND_LABELS[band])}" for _c, sex, band in q.COUNT_CELLS
-        ]
-        self.group_position = {code: i for i, (code, _label) in enumerate(TARGET_GROUPS)}
-        self.driver_position = {code: i for i, (code, _label) in enumerate(DRIVERS)}
+        #: The record sheets' headers and cells; its labels and count headers serve every sheet.
+        self.records = RecordColumns(t)
+        self.labels = self.records.labels
+        self.cell_headers = self.records.cell_headers
         params = {"below": threshold - 1, "mark": small_mark(threshold), "threshold": threshold}
         #: The legend of hidden cells, by reason (donors only).
         self.hidden_notes = {reason: t(text) % params for reason, text in HIDDEN_NOTES.items()}
@@ -172,12 +154,6 @@ class WorkbookBuilder(OverviewSheet, ResultsSheet, AggregateSheets, MethodologyS
         """``'2026-05'`` as a short month, in its stand-alone form ("май 2026", not "мая")."""
         year, number = month.split("-")
         return format_date(date(int(year), int(number), 1), format="LLL y", locale=self.locale)
-
-    def _labels(self, kind: str, codes: str | None, position: dict[str, int]) -> str:
-        if not codes:
-            return ""
-        names = self.labels[kind]
-        return "; ".join(names.get(c, c) for c in sorted(codes.split(","), key=lambda c: position.get(c, 99)))
 
     def _sheet(self, title: str, widths: Iterable[float], *, landscape: bool | None = None) -> Sheet:
         return Sheet(self.workbook, title, widths, hiding=self.hiding, frame=self.frame, landscape=landscape)
@@ -224,80 +200,20 @@ class WorkbookBuilder(OverviewSheet, ResultsSheet, AggregateSheets, MethodologyS
         self.workbook.save(out)
         return ExportResult(export_filename(self.f), self.counts)
 
+    def _records(self, title: str, marks: tuple[str, ...], widths: tuple[float, ...], rows: Iterable) -> int:
+        """A record table: one row per record, past Excel's row limit on further sheets."""
+        headers = self.records.headers(marks)
+        sheets = record_sheets(lambda name: self._sheet(name, widths), self.t(title), headers)
+        return RowStream(sheets, len(headers)).write(rows)
+
     def activity_records(self) -> None:
-        t = self.t
-        headers = [
-            t(N_("Record ID")), t(N_("Date")), t(N_("Region")), t(N_("District")), t(N_("Community")),
-            t(N_("Organisation")), t(N_("Activity type")), t(N_("Recommendations")), t(N_("Target groups")),
-            t(N_("Drivers addressed")), *self.cell_headers, t(N_("Participants")), t(N_("Review status")),
-            t(N_("Partners")), t(N_("Outcome")), t(N_("Follow-up")),
-        ]  # fmt: skip
-        sheet = self._sheet(
-            t(N_("Activities")),
-            (38, 11, 18, 20, 18, 26, 28, 16, 36, 36, *[8] * 9, 12, 30, 40, 40),
-        )
-        sheet.freeze("C2", print_rows=1)
-        sheet.header(headers)
-        types, statuses = self.labels["type"], self.labels["status"]
-        gpos, dpos = self.group_position, self.driver_position
-
-        def rows() -> Iterator[list]:
-            for row in activity_rows(self.session, self.f):
-                (uid, day, region, district, community, org, type_code, recs, groups, drivers, *rest) = row
-                cells, (status, partners, outcome, follow_up) = rest[:8], rest[8:]
-                recs_text = ", ".join(sorted(recs.split(","), key=lambda c: int(c[1:]))) if recs else ""
-                yield [
-                    str(uid), day, region, district, community, org, types.get(type_code, type_code),
-                    recs_text, self._labels("group", groups, gpos), self._labels("driver", drivers, dpos),
-                    *cells, sum(cells), statuses[str(status)], partners, outcome, follow_up,
-                ]  # fmt: skip
-
-        n = RowStream(sheet, len(headers)).write(rows())
-        self.counts["activity_rows"] = n
+        rows = self.records.activities(self.session, self.f)
+        n = self._records(ACTIVITIES_TITLE, ACTIVITY_HEADERS, ACTIVITY_WIDTHS, rows)
+        self.counts["activity_rows"] = n  # in all, over as many sheets as it took
 
     def incident_records(self) -> None:
-        t = self.t
-        headers = [
-            t(N_("Record ID")), t(N_("Date")), t(N_("Region")), t(N_("District")), t(N_("Community")),
-            t(N_("Organisation")), t(N_("Category")), t(N_("Severity")), t(N_("Response")),
-            t(N_("Follow-up status")), t(N_("Perceived drivers")), *self.cell_headers,
-            t(N_("People affected")), t(N_("Review status")), t(N_("Description")),
-        ]  # fmt: skip
-        sheet = self._sheet(
-            t(N_("Incident records")),
-            (38, 11, 18, 20, 18, 26, 34, 10, 22, 12, 36, *[8] * 9, 12, 50),
-        )
-        sheet.freeze("C2", print_rows=1)
-        sheet.header(headers)
-        labels = self.labels
-        categories, severities, responses = labels["category"], labels["severity"], labels["response"]
-        follow, statuses, dpos = labels["incident_status"], labels["status"], self.driver_position
-
-        def rows() -> Iterator[list]:
-            for row in incident_rows(self.session, self.f):
-                (
-                    uid,
-                    day,
-                    region,
-                    district,
-                    community,
-                    org,
-                    category,
-                    severity,
-                    response,
-                    state,
-                    drivers,
-                    *rest,
-                ) = row
-                cells, (status, description) = rest[:8], rest[8:]
-                yield [
-                    str(uid), day, region, district, community, org, categories.get(category, category),
-                    severities[str(severity)], responses[str(response)], follow[str(state)],
-                    self._labels("driver", drivers, dpos), *cells, sum(cells), statuses[str(status)],
-                    description,
-                ]  # fmt: skip
-
-        n = RowStream(sheet, len(headers)).write(rows())
+        rows = self.records.incidents(self.session, self.f)
+        n = self._records(INCIDENTS_TITLE, INCIDENT_HEADERS, INCIDENT_WIDTHS, rows)
         self.counts["incident_rows"] = n
 
 

@@ -14,7 +14,7 @@ from app.models.results import SHARE_MEASURES
 from app.vocabulary import N_
 
 from . import excel_charts as charts
-from .results import progress, published, quarter_end, share_achieved
+from .results import Publishing, shown_progress
 from .xlsx import BOLD, INTEGER, SHARE
 
 #: A figure with one or two decimals (shares, mean ratings, survey results).
@@ -37,7 +37,7 @@ class ResultsSheet:
         if programme is None:
             return
         t = self.t
-        sheet = self._sheet(t(N_("Results framework")), (16, 16, 16, 16, 14), landscape=True)
+        sheet = self._sheet(t(N_("Results framework")), (26, 16, 16, 16, 14), landscape=True)
         sheet.title(f"{programme.local_name} ({programme.code})")
         sheet.append([f"{self._date(programme.start_date)} – {self._date(programme.end_date)}"])
         sheet.blank()
@@ -64,24 +64,16 @@ class ResultsSheet:
         )
         first = sheet.rows + 1
         number_format = _format(indicator)
-        for row in progress(self.session, indicator):
+        donor = Publishing(self.f.cell_key_table, self.threshold) if self.suppress else None
+        for row in shown_progress(self.session, indicator, today=self.today, donor=donor):
             label = t(QUARTER) % {"number": (row.quarter.month - 1) // 3 + 1, "year": row.quarter.year}
-            actual, cumulative, achieved = row.actual, row.cumulative, row.achieved
-            if self.suppress:
-                table, threshold = self.f.cell_key_table, self.threshold
-                end = quarter_end(row.quarter)
-                actual = published(self.session, indicator, row.quarter, end, table, threshold)
-                cumulative = published(
-                    self.session, indicator, indicator.programme.start_date, end, table, threshold
-                )
-                achieved = share_achieved(indicator, row.target, actual)
             sheet.append(
                 [
                     label,
                     *sheet.numbers(
-                        [_blank(row.target), _blank(actual), _blank(cumulative)], fmt=number_format
+                        [_blank(row.target), _blank(row.actual), _blank(row.cumulative)], fmt=number_format
                     ),
-                    sheet.cell(_blank(achieved), fmt=SHARE),
+                    sheet.cell(_blank(row.achieved), fmt=SHARE),
                 ]
             )
         last = sheet.rows

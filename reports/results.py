@@ -249,6 +249,9 @@ def _activities(
     if measure == Measure.PARTICIPANTS:
         n, key = session.execute(select(_sum(_cells(filters)), keys).where(*where)).one()
         return Parts("count", count=_keyed(measure, n, key))
+    if measure == Measure.NEW_PARTICIPANTS:  # a single count per activity: no sex or age band
+        n, key = session.execute(select(_sum([Activity.first_time_participants]), keys).where(*where)).one()
+        return Parts("count", count=_keyed(measure, n, key))
     if measure in (Measure.SHARE_WOMEN, Measure.SHARE_YOUTH):
         part_cells = (
             _cells(filters, sexes=frozenset({Sex.FEMALE}))
@@ -312,8 +315,9 @@ class QuarterRow:
 
     quarter: date
     target: float | None
-    actual: float | None
-    cumulative: float | None
+    #: A number, or for a donor a hidden one (``"<5"``); None when there is none (yet).
+    actual: float | str | None
+    cumulative: float | str | None
     achieved: float | None
 
 
@@ -328,6 +332,41 @@ def progress(session: Session, indicator: Indicator) -> list[QuarterRow]:
         cumulative = actual(session, indicator, programme.start_date, quarter_end(start))
         target = targets.get(start)
         rows.append(QuarterRow(start, target, value, cumulative, share_achieved(indicator, target, value)))
+    return rows
+
+
+@dataclass(frozen=True)
+class Publishing:
+    """How a donor's figures are protected: the cell-key table and the small-count threshold."""
+
+    table: CellKeyTable
+    threshold: int
+
+
+def shown_progress(
+    session: Session, indicator: Indicator, *, today: date, donor: Publishing | None = None
+) -> list[QuarterRow]:
+    """:func:`progress` as the page and the sheet show it: exact for staff, published for a donor
+    (``donor`` given: each actual and cumulative actual perturbed, small ones hidden, % achieved
+    from the shown actual); a quarter not begun by ``today`` has its target and no actual (not a
+    zero)."""
+    if donor is None:
+        return [
+            row if row.quarter <= today else QuarterRow(row.quarter, row.target, None, None, None)
+            for row in progress(session, indicator)
+        ]
+    programme = indicator.programme
+    targets = {target.quarter: target.value for target in indicator.targets}
+    rows = []
+    for start in quarters(programme.start_date, programme.end_date):
+        target = targets.get(start)
+        if start > today:
+            rows.append(QuarterRow(start, target, None, None, None))
+            continue
+        end = quarter_end(start)
+        value = published(session, indicator, start, end, donor.table, donor.threshold)
+        cumulative = published(session, indicator, programme.start_date, end, donor.table, donor.threshold)
+        rows.append(QuarterRow(start, target, value, cumulative, share_achieved(indicator, target, value)))  # type: ignore[arg-type]
     return rows
 
 

@@ -69,7 +69,8 @@ def _refuse_donor(filters: ReportFilters) -> None:
 #: Column order of :func:`activity_rows`.
 ACTIVITY_ROW_FIELDS = (
     "uuid", "date", "region", "district", "community", "organisation", "activity_type",
-    "recommendations", "target_groups", "drivers", *CELLS, "status", "partners", "outcome", "follow_up",
+    "recommendations", "target_groups", "drivers", *CELLS, "first_time_participants", "status", "partners",
+    "outcome", "follow_up",
 )  # fmt: skip
 
 
@@ -93,6 +94,7 @@ def activity_rows(session: Session, filters: ReportFilters) -> Iterator[tuple]:
                 ),
                 _codes(activity_drivers.c.activity_id, activity_drivers.c.driver_code, Activity),
                 *(getattr(Activity, column) for column in CELLS),
+                Activity.first_time_participants,
                 Activity.status,
                 Activity.partners,
                 Activity.outcome,

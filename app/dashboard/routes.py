@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Response, current_app, render_template, request, send_file
+from flask import Response, abort, current_app, render_template, request, send_file
 from flask_babel import format_date, get_locale, gettext
 from flask_login import current_user
 from jinja2.utils import htmlsafe_json_dumps
@@ -18,6 +18,7 @@ from ..extensions import db
 from ..i18n import translate
 from ..security import REPORT_ROLES, roles_required
 from ..services.exports import export_workbook
+from ..services.programmes import visible_programme
 from . import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,13 +85,25 @@ def index() -> tuple[str, int]:
 @bp.get("/reports/export.xlsx")
 @roles_required(*REPORT_ROLES)
 def export() -> Response | tuple[str, int]:
-    """The workbook for the same filters as the dashboard; every export is audited."""
+    """The workbook for the same filters as the dashboard; every export is audited. With
+    ``programme=CODE`` (a programme the user sees, else 404) it adds its Results framework sheet."""
+    programme = None
+    if code := request.args.get("programme", "").strip():
+        programme = visible_programme(db.session, current_user, code.upper())
+        if programme is None:
+            abort(404)
     form = _form()
     if form.filters is None:
         return _page(form, form.http_status)
     buffer = BytesIO()
     result = export_workbook(
-        db.session, form.filters, buffer, locale=str(get_locale()), user=current_user, via="web"
+        db.session,
+        form.filters,
+        buffer,
+        locale=str(get_locale()),
+        user=current_user,
+        via="web",
+        programme=programme,
     )
     db.session.commit()
     buffer.seek(0)

@@ -174,9 +174,19 @@ class Activity(RecordMixin, SexAgeCountsMixin, db.Model):
             "record_key",
         ),
         *_count_checks(),
+        CheckConstraint(
+            "first_time_participants >= 0 AND first_time_participants <= "
+            + " + ".join(column for column, _sex, _band in COUNT_CELLS),
+            name="first_time_within_participants",
+        ),
     )
 
     activity_type_code: Mapped[str] = mapped_column(ForeignKey("activity_types.code"), nullable=False)
+    #: Of the people counted, how many took part for the first time (a count, never names); the
+    #: results framework's "new participants".
+    first_time_participants: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
     #: Partners involved (organisations, never people).
     partners: Mapped[str] = mapped_column(Text, nullable=False, default="")
     #: Short outcome.

@@ -39,6 +39,7 @@ class Measure(StrEnum):
 
     ACTIVITIES = "activities"
     PARTICIPANTS = "participants"
+    NEW_PARTICIPANTS = "new_participants"
     SHARE_WOMEN = "share_women"
     SHARE_YOUTH = "share_youth"
     COMMUNITIES_REACHED = "communities_reached"

@@ -16,11 +16,10 @@ from flask import current_app
 from flask_babel import format_decimal, format_percent, get_locale, gettext
 from sqlalchemy.orm import Session
 
-from reports.cellkey import CellKeyTable
 from reports.chart_layout import COLOURS, base_layout, count_axis, plot, trace
 from reports.chart_text import TICK_FORMAT
 from reports.notes import APPROVED_NOTE, PERTURBATION_NOTE
-from reports.results import QuarterRow, progress, published, quarter_end, quarters
+from reports.results import Publishing, QuarterRow, shown_progress
 from reports.suppression import EXACT_NOTE, small_mark
 
 from ..i18n import translate
@@ -31,6 +30,7 @@ from ..vocabulary import N_, RECOMMENDATIONS
 MEASURE_LABELS: dict[Measure, str] = {
     Measure.ACTIVITIES: N_("Activities held"),
     Measure.PARTICIPANTS: N_("Participants"),
+    Measure.NEW_PARTICIPANTS: N_("Participants taking part for the first time"),
     Measure.SHARE_WOMEN: N_("Share of women among participants"),
     Measure.SHARE_YOUTH: N_("Share of young people (under 30) among participants"),
     Measure.COMMUNITIES_REACHED: N_("Communities reached"),
@@ -119,44 +119,6 @@ class IndicatorView:
         return f"indicator-{self.indicator.id}"
 
 
-def _achieved(direction: Direction, target: float | None, value: Shown) -> float | None:
-    """The share of the target achieved, from a shown value (none when it is hidden)."""
-    if target is None or not isinstance(value, int | float):
-        return None
-    if direction == Direction.DECREASE:
-        return round(100 * target / value, 1) if value else None
-    return round(100 * value / target, 1) if target else None
-
-
-def donor_rows(
-    session: Session, indicator: Indicator, table: CellKeyTable, threshold: int, today: date
-) -> list[QuarterRow]:
-    """:func:`progress` as a donor sees it: each actual and cumulative actual published (none
-    for a quarter not begun)."""
-    programme = indicator.programme
-    targets = {target.quarter: target.value for target in indicator.targets}
-    rows = []
-    for start in quarters(programme.start_date, programme.end_date):
-        target = targets.get(start)
-        if start > today:
-            rows.append(QuarterRow(start, target, None, None, None))
-            continue
-        end = quarter_end(start)
-        value = published(session, indicator, start, end, table, threshold)
-        cumulative = published(session, indicator, programme.start_date, end, table, threshold)
-        achieved = _achieved(indicator.direction, target, value)
-        rows.append(QuarterRow(start, target, value, cumulative, achieved))  # type: ignore[arg-type]
-    return rows
-
-
-def staff_rows(session: Session, indicator: Indicator, today: date) -> list[QuarterRow]:
-    """:func:`progress`, exact; a quarter not begun has no actual yet (not a zero)."""
-    return [
-        row if row.quarter <= today else QuarterRow(row.quarter, row.target, None, None, None)
-        for row in progress(session, indicator)
-    ]
-
-
 def _ticks(rows: list[QuarterRow]) -> list[str]:
     """Short tick labels: "Q1" with the year under it when the year begins (or the axis does)."""
     ticks = []
@@ -233,10 +195,9 @@ def indicator_views(
     today = today or date.today()
     views = []
     for indicator in programme.indicators:
-        if donor:
-            rows = donor_rows(session, indicator, table, threshold, today)
-        else:
-            rows = staff_rows(session, indicator, today)
+        rows = shown_progress(
+            session, indicator, today=today, donor=Publishing(table, threshold) if donor else None
+        )
         view = IndicatorView(
             indicator=indicator,
             measure=gettext(MEASURE_LABELS[indicator.measure]),
@@ -261,3 +222,33 @@ def indicator_views(
         view.figure = _figure(view, rows)
         views.append(view)
     return views
+
+
+def workbook_params(
+    programme: Programme, *, donor: bool, readable: set[int], today: date | None = None
+) -> list[tuple[str, dict]]:
+    """The workbooks the programme page offers, as (label, query of ``/reports/export.xlsx``):
+    the programme's period up to today, its area when it is one region or one country whose
+    regions are all ``readable`` by the reader (else the reader's own area), and its Results
+    framework sheet. Staff get a donor and a coordinator one."""
+    today = today or date.today()
+    params: dict = {
+        "programme": programme.code,
+        "from": programme.start_date.isoformat(),
+        "to": min(programme.end_date, today).isoformat(),
+    }
+    if len(programme.regions) == 1 and not programme.countries:
+        if programme.regions[0].id in readable:
+            params["region"] = programme.regions[0].code
+    elif (
+        len(programme.countries) == 1
+        and not programme.regions
+        and {region.id for region in programme.countries[0].regions} <= readable
+    ):
+        params["country"] = programme.countries[0].code
+    if donor:
+        return [(N_("Download the workbook (Excel)"), params)]
+    return [
+        (N_("Donor workbook (Excel)"), {**params, "audience": "donor"}),
+        (N_("Coordinator workbook, with the records (Excel)"), {**params, "audience": "coordinator"}),
+    ]

@@ -337,18 +337,22 @@ def _diff(model: type[RecordMixin], before: dict, after: dict) -> dict:
 
 
 def _apply_values(session: Session, record: RecordMixin, values: dict) -> None:
-    """Copy validated values onto the record; codes become taxonomy rows."""
-    for key, value in values.items():
-        if key in _CODE_LISTS:
-            model = _CODE_LISTS[key]
-            rows = list(session.scalars(select(model).where(model.code.in_(value))))
-            if len(rows) != len(set(value)):
-                raise DomainError(_("Choose only from the options shown."), field=key, code="unknown_code")
-            setattr(record, key, rows)
-        elif key == "ratings":
-            _apply_ratings(record, value)
-        else:
-            setattr(record, key, value)
+    """Copy validated values onto the record; codes become taxonomy rows. No flush half-way: a
+    record is checked (by the database too) only once every value is on it."""
+    with session.no_autoflush:
+        for key, value in values.items():
+            if key in _CODE_LISTS:
+                model = _CODE_LISTS[key]
+                rows = list(session.scalars(select(model).where(model.code.in_(value))))
+                if len(rows) != len(set(value)):
+                    raise DomainError(
+                        _("Choose only from the options shown."), field=key, code="unknown_code"
+                    )
+                setattr(record, key, rows)
+            elif key == "ratings":
+                _apply_ratings(record, value)
+            else:
+                setattr(record, key, value)
 
 
 def _apply_ratings(record: DriverAssessment, ratings: dict[str, tuple[int, str]]) -> None:

@@ -268,6 +268,8 @@ def _seed_activities(session: Session, rng: random.Random, orgs: list[_Org], n: 
             row = _record_base(rng, org, day, today)
             row.update(people)
             row.update(
+                # 20-49 % new faces, from the day rather than the generator (the rest stays as seeded)
+                first_time_participants=sum(people.values()) * (20 + day.toordinal() % 30) // 100,
                 activity_type_code=type_code,
                 partners=rng.choice(demo.PARTNERS),
                 outcome=rng.choice(demo.ACTIVITY_OUTCOMES),

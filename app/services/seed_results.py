@@ -24,7 +24,7 @@ from ..models import (
 )
 
 #: Measures whose quarterly targets add up to the life-of-programme target.
-ADDITIVE = frozenset({Measure.ACTIVITIES, Measure.PARTICIPANTS, Measure.INCIDENTS})
+ADDITIVE = frozenset({Measure.ACTIVITIES, Measure.PARTICIPANTS, Measure.NEW_PARTICIPANTS, Measure.INCIDENTS})
 
 
 def _period(today: date) -> tuple[date, date]:

@@ -23,6 +23,7 @@ def activity(community_id: int, **changes: object) -> dict:
         "m_18_29": "9",
         "m_30_59": "2",
         "m_60p": "1",
+        "first_time_participants": "7",
         "drivers": ["unemployment", "belonging"],
         "recommendations": ["R4", "R6"],
         "partners": "District youth centre",

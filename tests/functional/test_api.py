@@ -244,6 +244,12 @@ def test_a_paper_form_names_its_organisation_and_resends_identically(make, db, l
         ("activities", {"f_u18": "12a"}, "f_u18", "Enter a whole number from 0 to 100,000."),
         (
             "activities",
+            {"first_time_participants": 1000},
+            "first_time_participants",
+            "At most the",
+        ),
+        (
+            "activities",
             {"outcome": "Call Aigul on 0555 123 456"},
             "outcome",
             "Please remove the phone number",

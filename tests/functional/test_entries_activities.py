@@ -38,6 +38,7 @@ def test_valid_activity_stored_exactly(signed_in, volunteer, home_community, db)
     assert counts == {"f_u18": 3, "f_18_29": 12, "f_30_59": 0, "f_60p": 0}
     assert (activity.m_u18, activity.m_18_29, activity.m_30_59, activity.m_60p) == (4, 9, 2, 1)
     assert activity.people_total == 31
+    assert activity.first_time_participants == 7
     assert activity.partners == "District youth centre"
     assert activity.outcome.startswith("Young people and two imams")
     assert activity.follow_up == "Next meeting in the school hall."
@@ -62,6 +63,7 @@ def test_detail_shows_the_record(signed_in, home_community, db):
     html = signed_in.get(f"/activities/{_stored(db).uuid}").get_data(as_text=True)
     assert "Youth, especially non-elite" in html
     assert "Total: 31" in html
+    assert re.search(r"taking part for the first time</dt><dd>7</dd>", html)
     assert "District youth centre" in html
 
 
@@ -82,6 +84,9 @@ BAD = [
     ("f_u18", {"f_u18": "100001"}, "whole number from 0 to 100,000"),
     ("m_60p", {"m_60p": "2.5"}, "whole number from 0 to 100,000"),
     ("m_30_59", {"m_30_59": "ten"}, "whole number from 0 to 100,000"),
+    ("first_time_participants", {"first_time_participants": "32"}, "At most the 31 people counted above."),
+    ("first_time_participants", {"first_time_participants": "-3"}, "whole number from 0 to 100,000"),
+    ("first_time_participants", {"first_time_participants": "a few"}, "whole number from 0 to 100,000"),
     ("outcome", {"outcome": "x" * 2001}, "under 2000 characters"),
     ("partners", {"partners": "y" * 2001}, "under 2000 characters"),
     ("outcome", {"outcome": "Call Aigul on +996 555 123 456"}, "phone number"),
@@ -263,4 +268,40 @@ def test_count_message_writes_the_number_the_users_way(signed_in, volunteer, hom
     data = {**entry_data.activity(home_community.id), "f_u18": "100001"}
     html = signed_in.post("/activities/new", data=data).get_data(as_text=True)
     assert "100\u00a0000" in html and "100,000" not in html
+    assert count(db, "activities") == 0
+
+
+def test_first_time_participants_may_equal_the_people_counted_but_not_exceed_an_edited_total(
+    signed_in, volunteer, make, db
+):
+    """All of them new is fine; lowering the counts below the first-timers is refused on edit."""
+    record = make.activity(volunteer, status=Status.DRAFT, f_18_29=5, first_time_participants=0)
+    db.session.commit()
+    data = entry_data.activity(
+        record.community_id, version="1", first_time_participants="31", submit=None, save_draft="1"
+    )
+    assert signed_in.post(f"/activities/{record.uuid}/edit", data=data).status_code == 303
+    assert _stored(db).first_time_participants == 31
+    lowered = entry_data.activity(
+        record.community_id,
+        version="2",
+        f_18_29="1",
+        first_time_participants="31",
+        submit=None,
+        save_draft="1",
+    )
+    response = signed_in.post(f"/activities/{record.uuid}/edit", data=lowered)
+    assert response.status_code == 422
+    assert "At most the 20 people counted above." in response.get_data(as_text=True)
+    stored = _stored(db)
+    assert (stored.f_18_29, stored.first_time_participants, stored.version) == (12, 31, 2)
+
+
+def test_the_database_refuses_more_first_timers_than_people(volunteer, make, db):
+    """The check constraint holds even for a write that skips the form."""
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        make.activity(volunteer, f_u18=2, first_time_participants=3)
+    db.session.rollback()
     assert count(db, "activities") == 0

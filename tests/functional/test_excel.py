@@ -83,6 +83,11 @@ def test_coordinator_numbers_match_the_records(known, db):
     activity_rows = _rows(workbook["Activities"])[1:]
     assert len(activity_rows) == len(known.activities) == result.counts["activity_rows"]
     assert sorted(r[0] for r in activity_rows) == sorted(str(a.uuid) for a in known.activities)
+    header = _rows(workbook["Activities"])[0]
+    first_time = header.index("First time")
+    assert header[first_time - 1] == "Participants"
+    by_id = {str(a.uuid): a.first_time_participants for a in known.activities}
+    assert {r[0]: r[first_time] for r in activity_rows} == by_id
     assert len(_rows(workbook["Incident records"])) - 1 == len(known.incidents)
     incidents = _rows(workbook["Incidents"])
     online = _find(incidents, "Hate speech or extremist content online")

@@ -40,6 +40,7 @@ def seeded(make, db):
         author = authors["TJ" if community.startswith("TJ") else "KG"]
         common = {"community": community, "date": _day(rng), "status": rng.choice(STATUSES)}
         counts = {column: rng.randint(0, 6) for column, _sex, _band in COUNT_CELLS}
+        counts["first_time_participants"] = rng.randint(0, sum(counts.values()))
         records["activities"].append(
             make.activity(
                 author,
@@ -112,6 +113,9 @@ def _share(part, whole):
 EXPECTED = {
     Measure.ACTIVITIES: lambda rs, s, e: float(len(_counted(rs["activities"], s, e))),
     Measure.PARTICIPANTS: lambda rs, s, e: float(sum(_people(r) for r in _counted(rs["activities"], s, e))),
+    Measure.NEW_PARTICIPANTS: lambda rs, s, e: float(
+        sum(r.first_time_participants for r in _counted(rs["activities"], s, e))
+    ),
     Measure.SHARE_WOMEN: lambda rs, s, e: _share(
         sum(_people(r, "f") for r in _counted(rs["activities"], s, e)),
         sum(_people(r) for r in _counted(rs["activities"], s, e)),
