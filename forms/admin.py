@@ -314,6 +314,8 @@ OBJECT_TYPE_LABELS = {
     "region": N_("Region"),
     "report": N_("Report"),
     "period": N_("Month"),
+    "programme": N_("Programme"),
+    "indicator": N_("Indicator"),
 }
 
 

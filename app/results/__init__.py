@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("results", __name__)
 
-from . import routes, targets  # noqa: E402,F401
+from . import manage, routes, targets  # noqa: E402,F401

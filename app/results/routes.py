@@ -10,11 +10,13 @@ from jinja2.utils import htmlsafe_json_dumps
 from ..dashboard.routes import PLOTLY_BUNDLE, PLOTLY_STYLES
 from ..extensions import db
 from ..security import REPORT_ROLES, roles_required
+from ..services.programme_admin import may_define
 from ..services.programmes import visible_programme, visible_programmes
+from ..services.scope import region_ids_in_scope
 from ..services.targets import can_manage
 from ..vocabulary import Role
 from . import bp
-from .page import disclosure_notes, indicator_views, quarter_label
+from .page import disclosure_notes, indicator_views, quarter_label, workbook_params
 
 
 @bp.get("/results")
@@ -24,6 +26,7 @@ def index() -> str:
     return render_template(
         "results/index.html",
         programmes=visible_programmes(db.session, current_user),
+        may_define=may_define(current_user),
         format_number=format_number,
     )
 
@@ -45,6 +48,9 @@ def programme(programme_code: str) -> str:
         donor=donor,
         manage=can_manage(db.session, current_user, found),
         notes=disclosure_notes(donor=donor),
+        workbooks=workbook_params(
+            found, donor=donor, readable=set(db.session.scalars(region_ids_in_scope(current_user)))
+        ),
         figures_json=htmlsafe_json_dumps(figures, ensure_ascii=False, separators=(",", ":")),
         plotly_bundle=PLOTLY_BUNDLE,
         plotly_styles=PLOTLY_STYLES,

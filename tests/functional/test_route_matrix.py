@@ -48,6 +48,11 @@ ACCESS: dict[str, object] = {
     "results.targets": RECORDS,  # programme scope too: tests/functional/test_results_targets.py
     "results.targets_template": RECORDS,
     "results.manual_actuals": RECORDS,
+    "results.programme_new": REVIEWERS,  # within the coordinator's area: test_results_manage.py
+    "results.programme_edit": REVIEWERS,  # programme scope too (404 here: no such programme)
+    "results.indicator_new": REVIEWERS,
+    "results.indicator_edit": REVIEWERS,
+    "results.indicator_delete": REVIEWERS,
     "results.index": REPORTS,
     "results.programme": REPORTS,
     "admin.index": ADMIN,
