@@ -33,8 +33,11 @@ run: venv compile-translations
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty --no-accounts $(DEMO_ARGS)
 	@$(FLASK) demo-accounts
-	@echo "Serving on http://$(HOST):$(PORT)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT), background exports by the job consumer beside it"
+	@# The consumer of background jobs (app/jobs/) runs beside the dev server, stopped with it.
+	@$(FLASK) run-jobs --workers 2 & jobs=$$!; \
+	  trap 'kill -INT $$jobs 2>/dev/null; wait $$jobs 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: venv system-deps compile-translations
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -59,7 +62,12 @@ translations: venv
 	$(PYBABEL) -q compile -d translations
 
 bench: venv compile-translations
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+# The same on a throwaway PostgreSQL started as .ci/run does (scripts/throwaway-pg.sh), removed after.
+.PHONY: bench-pg
+bench-pg: venv compile-translations
+	scripts/throwaway-pg.sh $(MAKE) bench
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
@@ -73,3 +81,9 @@ plotly-bundle:
 # Bytes each page sends with its static files (Brotli where a browser takes it) against the targets.
 bench-weights: venv compile-translations
 	$(PY) -m bench.weights
+
+# The served app under load: gunicorn (production config, 2 workers) and locust on 127.0.0.1,
+# steady / burst / trivial-page phases, then the records checked (bench/load.py; --quick, --write).
+.PHONY: bench-load
+bench-load: venv compile-translations
+	$(PY) -m bench.load $(BENCH_LOAD_ARGS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -59,7 +60,14 @@ CHECKED_SETTINGS = (
     "SESSION_IDLE_MINUTES",
     "SESSION_LIFETIME_HOURS",
     "TRUSTED_PROXIES",
+    "HUEY_URL",
+    "EXPORT_DIR",
+    "EXPORT_TTL_HOURS",
+    "EXPORT_INLINE_ROWS",
 )
+
+#: What ``HUEY_URL`` may name: an SQLite file, a Redis server, or memory (tests: jobs run at once).
+HUEY_SCHEMES = ("sqlite", "redis", "rediss", "unix", "memory")
 
 
 def _check_rate_limits(config: dict) -> None:
@@ -84,6 +92,25 @@ def _check_sessions(config: dict) -> None:
             raise ConfigError(f"{name} must be 1 or more")
     # The signed cookie itself expires too, so an old copy of it is refused even unread.
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_LIFETIME_HOURS"])
+
+
+def _check_jobs(config: dict, instance_path: str) -> None:
+    """The job queue (app/jobs/) and the background exports: defaults in the instance folder."""
+    if not config["HUEY_URL"]:
+        config["HUEY_URL"] = "sqlite:///" + str(Path(instance_path) / "huey.sqlite")
+    url = str(config["HUEY_URL"])
+    scheme = urlsplit(url).scheme
+    if scheme not in HUEY_SCHEMES or (scheme == "sqlite" and not url.startswith("sqlite:///")):
+        raise ConfigError(
+            "HUEY_URL must be a Redis URL such as redis://127.0.0.1:6379/1, sqlite:////path/huey.sqlite "
+            f"or memory:// (tests only), got {url!r}"
+        )
+    if not config["EXPORT_DIR"]:
+        config["EXPORT_DIR"] = str(Path(instance_path) / "exports")
+    if config["EXPORT_TTL_HOURS"] < 1:
+        raise ConfigError("EXPORT_TTL_HOURS must be 1 or more")
+    if config["EXPORT_INLINE_ROWS"] < 0:
+        raise ConfigError("EXPORT_INLINE_ROWS must be 0 (always in the background) or more")
 
 
 def check_secret_key(key: str) -> None:
@@ -153,6 +180,17 @@ class Config:
     FORCE_HTTPS = False
     #: How many reverse proxies (nginx) stand in front and set X-Forwarded-For; 0 trusts none.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    #: The job queue of background exports (Huey, app/jobs/): unset, an SQLite file in the
+    #: instance folder (one machine: ``make run`` starts its consumer); in production a Redis URL
+    #: such as redis://127.0.0.1:6379/1; ``memory://`` runs each job at once, in the request (tests).
+    HUEY_URL: str | None = os.environ.get("HUEY_URL") or None
+    #: Where background exports are written; unset, ``exports`` in the instance folder.
+    EXPORT_DIR: str | None = os.environ.get("EXPORT_DIR") or None
+    #: Hours a background export is kept for its owner, then deleted.
+    EXPORT_TTL_HOURS = _env_int("EXPORT_TTL_HOURS", 24)
+    #: An export of at most this many records is answered at once; a bigger one is built in the
+    #: background (0: always in the background).
+    EXPORT_INLINE_ROWS = _env_int("EXPORT_INLINE_ROWS", 20000)
     #: ``seed-demo`` may run, and the published demo password may be given to an account.
     ALLOW_DEMO_DATA = False
     ALLOW_DEMO_PASSWORD = False
@@ -173,6 +211,7 @@ class Config:
         _check_sessions(config)
         if config["TRUSTED_PROXIES"] < 0:
             raise ConfigError("TRUSTED_PROXIES must be 0 or more")
+        _check_jobs(config, instance_path)
         if config["SUPPRESSION_THRESHOLD"] < 2:
             raise ConfigError("SUPPRESSION_THRESHOLD must be 2 or more")
         try:
@@ -217,6 +256,9 @@ class TestingConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     ALLOW_DEMO_DATA = True
     ALLOW_DEMO_PASSWORD = True
+    HUEY_URL = "memory://"  # a job runs at once, inside the request that asks for it
+    #: Not the instance folder of the checkout (tests that look at the files use their own).
+    EXPORT_DIR = str(Path(tempfile.gettempdir()) / "yntymak-test-exports")
 
 
 class ProductionConfig(Config):
@@ -234,6 +276,11 @@ class ProductionConfig(Config):
             raise ConfigError("SECRET_KEY is not set: export SECRET_KEY=<a long random string>")
         check_secret_key(config["SECRET_KEY"])
         super().validate(config, instance_path)
+        if urlsplit(config["HUEY_URL"]).scheme == "memory":
+            raise ConfigError(
+                "HUEY_URL=memory:// builds exports inside the web request (tests only): "
+                "use redis://127.0.0.1:6379/1, or leave it unset for an SQLite file"
+            )
 
 
 CONFIGS: dict[str, type[Config]] = {

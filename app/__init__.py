@@ -24,6 +24,7 @@ def create_app(config_class: type[Config] | None = None, overrides: dict | None 
     configure_rate_limits(app)
     configure_i18n(app)
     configure_static(app)
+    configure_jobs(app)
     configure_blueprints(app)
     configure_cli(app)
     return app
@@ -54,6 +55,9 @@ def configure_database(app: Flask) -> None:
     from . import models  # noqa: F401  (registers every table on the metadata)
 
     db.init_app(app)
+    from .services import summaries
+
+    summaries.install()  # summary tables follow every change of a record (issue 14)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
 
 
@@ -124,6 +128,13 @@ def configure_static(app: Flask) -> None:
     init_static(app)
 
 
+def configure_jobs(app: Flask) -> None:
+    """The queue of background exports (Huey, made from ``HUEY_URL`` on first use: app/jobs/)."""
+    from .jobs.queue import init_jobs
+
+    init_jobs(app)
+
+
 def configure_blueprints(app: Flask) -> None:
     """Register every blueprint, explicitly."""
     from .admin import bp as admin_bp
@@ -151,8 +162,10 @@ def configure_cli(app: Flask) -> None:
     """``flask --app wsgi init-db | create-user | seed-demo``."""
     from .cli import register_cli
     from .dashboard.cli import export_report_command
+    from .jobs.cli import register_jobs_cli
     from .lifecycle_cli import register_lifecycle_cli
 
     register_cli(app)
     register_lifecycle_cli(app)
     app.cli.add_command(export_report_command)
+    register_jobs_cli(app)

@@ -36,13 +36,28 @@ def update_statistics() -> None:
 @with_appcontext
 def init_db_command() -> None:
     """Migrate the database and load taxonomies and geography (safe to run again)."""
+    from .services import summaries
     from .services.reference import load_reference_data
 
     upgrade()
     changes = load_reference_data(db.session)
+    if summaries.is_empty(db.session):  # records stored before the summaries existed (issue 14)
+        summaries.rebuild(db.session)
     db.session.commit()
     update_statistics()
     click.echo(f"Database ready: {changes} reference rows added or updated.")
+
+
+@click.command("rebuild-summaries")
+@with_appcontext
+def rebuild_summaries_command() -> None:
+    """Rebuild the summary tables the reports read from the records (after a bulk load)."""
+    from .services import summaries
+
+    counts = summaries.rebuild(db.session)
+    db.session.commit()
+    update_statistics()
+    click.echo("Summaries rebuilt: " + ", ".join(f"{name} {n:,} rows" for name, n in counts.items()) + ".")
 
 
 @click.command("create-user")
@@ -131,6 +146,9 @@ def seed_demo_command(
         )
     except DomainError as exc:
         _fail(str(exc))
+    from .services import summaries
+
+    summaries.rebuild(db.session)  # the records went in in bulk, past the session's hooks
     db.session.commit()
     update_statistics()
     click.echo(
@@ -160,5 +178,11 @@ def _echo_accounts(accounts: list[tuple[str, str, str]]) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the commands to ``flask``."""
-    for command in (init_db_command, create_user_command, seed_demo_command, demo_accounts_command):
+    for command in (
+        init_db_command,
+        rebuild_summaries_command,
+        create_user_command,
+        seed_demo_command,
+        demo_accounts_command,
+    ):
         app.cli.add_command(command)

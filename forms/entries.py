@@ -10,9 +10,11 @@ what); its :class:`~app.errors.DomainError` names the field its message goes bes
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
-from flask_babel import format_number, ngettext
+from flask import current_app
+from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -94,6 +96,26 @@ def _enum_choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(getattr(key, "value", key), translate(label)) for key, label in labels.items()]
 
 
+#: ``app.extensions`` key of the options made from the vocabulary, per name and language.
+CHOICES_CACHE = "entry_form_choices"
+
+
+def vocabulary_choices(name: str, build: Callable[[], list[SelectChoice]]) -> list[SelectChoice]:
+    """Options made from the vocabulary alone (codes and labels in code, translated by the compiled
+    catalogs), built once per app, process and language instead of on every form.
+
+    Nothing they are made of changes while a process runs (the catalogs are read at start), so the
+    cache needs no invalidation. It keeps plain ``(value, label)`` pairs: each form gets options
+    of its own, nothing is shared that a page could change.
+    """
+    cache = current_app.extensions.setdefault(CHOICES_CACHE, {})
+    key = (name, str(get_locale()))
+    pairs = cache.get(key)
+    if pairs is None:
+        pairs = cache[key] = tuple((choice.value, choice.label) for choice in build())
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _values(values: object) -> list[SelectChoice]:
     """Untranslated placeholder options (labels are set per request in ``__init__``)."""
     return [SelectChoice(getattr(value, "value", value)) for value in values]
@@ -141,10 +163,15 @@ class RecordForm(BaseForm):
             kwargs.pop("obj")
         super().__init__(*args, **kwargs)
         self.user = user
-        communities = communities_in_scope(db.session, user)
-        self.community.choices = [SelectChoice("", _("Choose a community")), *self._grouped(communities)]
+        # The places are read only when the options are (the page, or a form shown again with its
+        # errors): a valid POST or PUT never reads them, as the community and the organisation are
+        # checked against the user's scope by the records service, not against these lists.
+        self.community.choices = lambda: [
+            SelectChoice("", _("Choose a community")),
+            *self._grouped(communities_in_scope(db.session, user)),
+        ]
         if choose_organisation:
-            self.organisation.choices = [
+            self.organisation.choices = lambda: [
                 SelectChoice("", _("Choose an organisation")),
                 *(
                     SelectChoice(org.id, org.local_name, render_kw={"data-district": org.district_id})
@@ -277,16 +304,24 @@ class ActivityForm(SexAgeCountsForm):
 
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.activity_type_code.choices = [
-            SelectChoice("", _("Choose the type of activity")),
-            *_code_choices(ACTIVITY_TYPES, "activity_type"),
-        ]
-        self.target_groups.choices = _code_choices(TARGET_GROUPS, "target_group")
-        self.drivers.choices = _code_choices(DRIVERS, "driver")
-        self.recommendations.choices = [
-            SelectChoice(c.value, f"{c.value}: {c.label}")
-            for c in _code_choices(RECOMMENDATIONS, "recommendation")
-        ]
+        self.activity_type_code.choices = vocabulary_choices(
+            "activity_type_code",
+            lambda: [
+                SelectChoice("", _("Choose the type of activity")),
+                *_code_choices(ACTIVITY_TYPES, "activity_type"),
+            ],
+        )
+        self.target_groups.choices = vocabulary_choices(
+            "target_groups", lambda: _code_choices(TARGET_GROUPS, "target_group")
+        )
+        self.drivers.choices = vocabulary_choices("drivers", lambda: _code_choices(DRIVERS, "driver"))
+        self.recommendations.choices = vocabulary_choices(
+            "recommendations",
+            lambda: [
+                SelectChoice(c.value, f"{c.value}: {c.label}")
+                for c in _code_choices(RECOMMENDATIONS, "recommendation")
+            ],
+        )
 
     def validate_activity_type_code(self, field: SelectField) -> None:
         if field.data and field.data not in {code for code, *_rest in ACTIVITY_TYPES}:
@@ -351,14 +386,19 @@ class IncidentForm(SexAgeCountsForm):
 
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.category_code.choices = [
-            SelectChoice("", _("Choose what happened")),
-            *_code_choices(INCIDENT_CATEGORIES, "incident_category"),
-        ]
-        self.severity.choices = _enum_choices(SEVERITY_LABELS)
-        self.response.choices = _enum_choices(RESPONSE_LABELS)
-        self.incident_status.choices = _enum_choices(INCIDENT_STATUS_LABELS)
-        self.drivers.choices = _code_choices(DRIVERS, "driver")
+        self.category_code.choices = vocabulary_choices(
+            "category_code",
+            lambda: [
+                SelectChoice("", _("Choose what happened")),
+                *_code_choices(INCIDENT_CATEGORIES, "incident_category"),
+            ],
+        )
+        self.severity.choices = vocabulary_choices("severity", lambda: _enum_choices(SEVERITY_LABELS))
+        self.response.choices = vocabulary_choices("response", lambda: _enum_choices(RESPONSE_LABELS))
+        self.incident_status.choices = vocabulary_choices(
+            "incident_status", lambda: _enum_choices(INCIDENT_STATUS_LABELS)
+        )
+        self.drivers.choices = vocabulary_choices("drivers", lambda: _code_choices(DRIVERS, "driver"))
 
     def validate_category_code(self, field: SelectField) -> None:
         if field.data and field.data not in {code for code, *_rest in INCIDENT_CATEGORIES}:

@@ -306,7 +306,10 @@ class IndicatorForm(BaseForm):
         self.only_age_bands.choices = _enum_choices(AGE_BAND_LABELS)
         self.only_categories.choices = _code_choices(INCIDENT_CATEGORIES, "incident_category")
         self.only_severities.choices = _enum_choices(SEVERITY_LABELS)
-        self.only_driver.choices = [SelectChoice("", _("None")), *_code_choices(DRIVERS, "driver")]
+        self.only_driver.choices = [
+            SelectChoice("", _("No concern chosen")),
+            *_code_choices(DRIVERS, "driver"),
+        ]
         self.recommendations.choices = self._recommendation_choices()
 
     @staticmethod

@@ -35,6 +35,7 @@ from .excel_sheets import AggregateSheets
 from .filters import ReportFilters
 from .methodology import MethodologySheet
 from .overview import CONFIDENTIAL, OverviewSheet
+from .progress import CountedColumns, Progress
 from .record_columns import (
     ACTIVITIES_TITLE,
     ACTIVITY_HEADERS,
@@ -112,6 +113,7 @@ class WorkbookBuilder(OverviewSheet, ResultsSheet, AggregateSheets, MethodologyS
         threshold: int = 5,
         timezone: str = "Asia/Bishkek",
         generated_at: datetime | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.session, self.f, self.t, self.locale = session, filters, gettext, locale
         self.threshold = threshold
@@ -126,7 +128,8 @@ class WorkbookBuilder(OverviewSheet, ResultsSheet, AggregateSheets, MethodologyS
         self.report_id: str | None = None
         t = gettext  # the caller's: app.i18n.translate (a label with a context is translated in it)
         #: The record sheets' headers and cells; its labels and count headers serve every sheet.
-        self.records = RecordColumns(t)
+        #: ``progress`` is told the record rows written so far (a background export's bar).
+        self.records = RecordColumns(t) if progress is None else CountedColumns(t, progress)
         self.labels = self.records.labels
         self.cell_headers = self.records.cell_headers
         params = {"below": threshold - 1, "mark": small_mark(threshold), "threshold": threshold}
@@ -229,9 +232,11 @@ def build_workbook(
     generated_at: datetime | None = None,
     report_id: str | None = None,
     programme: Programme | None = None,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """Write the workbook for ``filters`` to ``out`` (a path or a binary file); ``report_id`` is
-    the register's id, shown on the Overview sheet."""
+    the register's id, shown on the Overview sheet; ``progress`` is called with the record rows
+    written so far, now and then."""
     builder = WorkbookBuilder(
         session,
         filters,
@@ -240,6 +245,7 @@ def build_workbook(
         threshold=threshold,
         timezone=timezone,
         generated_at=generated_at,
+        progress=progress,
     )
     builder.report_id = report_id
     builder.programme = programme  # adds the "Results framework" sheet

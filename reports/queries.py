@@ -4,8 +4,12 @@ Every function takes a session and one :class:`~reports.filters.ReportFilters`; 
 the charts and the page all read from here. Exact numbers only: perturbation and suppression for
 donors happen afterwards (:mod:`reports.cellkey`, :mod:`reports.tables`). Beside every count comes
 its key sum: the sum of the ``record_key`` of the records it counts, one ``SUM`` beside the
-``COUNT`` in the same ``GROUP BY`` (for communities reached, the sum of their community keys).
-One row per record (coordinators only) is in :mod:`reports.rows`.
+count in the same ``GROUP BY`` (for communities reached, the sum of their community keys).
+
+The rows added up come from :func:`reports.sources.source`: the summary tables for the whole
+months of the period, the records for the days at its edges (issue 14), so the cost of a report
+over a period barely grows with the number of records. One row per record (coordinators only)
+is in :mod:`reports.rows`.
 """
 
 from __future__ import annotations
@@ -15,25 +19,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal_column, not_, select
+from sqlalchemy import ColumnElement, Subquery, func, select
 from sqlalchemy.orm import Session
 
-from app.models import (
-    Activity,
-    Community,
-    District,
-    DriverAssessment,
-    DriverRating,
-    Incident,
-    RecordMixin,
-    Region,
-    activity_recommendations,
-    activity_target_groups,
-)
+from app.models import Community, District, RecordMixin, Region
 from app.vocabulary import COUNT_CELLS, DRIVERS, RECOMMENDATIONS, TARGET_GROUPS
 
+from . import facts
 from .cellkey import community_key
+from .facts import total
 from .filters import DONOR_STATUSES, REPORT_STATUSES, Audience, ReportFilters
+from .sources import keys, source
 
 __all__ = ["DONOR_STATUSES", "REPORT_STATUSES", "Audience", "ReportFilters"]
 
@@ -72,26 +68,31 @@ def record_conditions(model: type[RecordMixin], filters: ReportFilters) -> list[
         model.date <= filters.date_to,
         model.status.in_(filters.statuses),
     ]
-    if filters.community_ids is not None:
-        conditions.append(model.community_id.in_(sorted(filters.community_ids)))
+    if (places := filters.in_places(model.community_id)) is not None:
+        conditions.append(places)
     if filters.organisation_id is not None:
         conditions.append(model.organisation_id == filters.organisation_id)
     return conditions
 
 
-def _cell_sums() -> list[ColumnElement[int]]:
-    return [func.coalesce(func.sum(getattr(Activity, column)), 0) for column in CELLS]
+def cell_sums(rows: Subquery) -> list[ColumnElement[int]]:
+    """The eight participant sums of a source."""
+    return [total(rows.c[column]) for column in CELLS]
 
 
-def key_sum(model: type[RecordMixin], filters: ReportFilters) -> ColumnElement[int]:
-    """``SUM(record_key)``, 0 for no rows: the key of the cell a ``COUNT(*)`` beside it makes.
+def _region_of(rows: Subquery) -> tuple:
+    """Joins from a source's communities to their regions."""
+    return (
+        (Community, Community.id == rows.c.community_id),
+        (District, District.id == Community.district_id),
+        (Region, Region.id == District.region_id),
+    )
 
-    Only donor figures are perturbed: for coordinators this is the constant 0, so their queries
-    read exactly the columns they read before keys existed.
-    """
-    if not filters.is_donor:
-        return literal_column("0")
-    return func.coalesce(func.sum(model.record_key), 0)
+
+def _joined(query, rows: Subquery):  # noqa: ANN001  (a Select, narrowed here)
+    for target, on in _region_of(rows):
+        query = query.join(target, on)
+    return query
 
 
 @dataclass
@@ -120,36 +121,31 @@ def _roll_up(code: str, rows: list[tuple]) -> CountRow:
     """One :class:`CountRow` from rows of ``(community id, activities, key sum, *cells)``."""
     n = key = communities_key = 0
     cells = [0] * len(CELLS)
-    for community_id, count, keys, *sums in rows:
-        n, key = n + count, key + keys
+    for community_id, count, key_total, *sums in rows:
+        n, key = n + count, key + key_total
         cells = [a + b for a, b in zip(cells, sums, strict=True)]
         communities_key += community_key(community_id)
     return CountRow(code, n, tuple(cells), len(rows), key=key, communities_key=communities_key)
 
 
-def _counts_per_code(
-    session: Session, filters: ReportFilters, code: ColumnElement[str]
-) -> dict[str, CountRow]:
-    """Per code of a link table (activity -> recommendation or target group): activities, their
+def _counts_per_code(session: Session, filters: ReportFilters, fact: facts.Fact) -> dict[str, CountRow]:
+    """Per code of a link fact (activity -> recommendation or target group): activities, their
     key sum, the participant cells and the communities reached, from one GROUP BY (code, community)
     rolled up here: the communities reached are the groups, so their keys come for free."""
-    link = code.table
-    query = (
-        select(code, Activity.community_id, func.count(), key_sum(Activity, filters), *_cell_sums())
-        .select_from(link)
-        .join(Activity, Activity.id == link.c.activity_id)
-        .where(*record_conditions(Activity, filters))
-        .group_by(code, Activity.community_id)
-    )
+    rows = source(fact, filters)
+    code = rows.c[fact.codes[0]]
+    query = select(
+        code, rows.c.community_id, total(rows.c.n), keys(rows, filters), *cell_sums(rows)
+    ).group_by(code, rows.c.community_id)
     grouped: dict[str, list[tuple]] = defaultdict(list)
     for value, *rest in session.execute(query):
         grouped[value].append(tuple(rest))
-    return {value: _roll_up(value, rows) for value, rows in grouped.items()}
+    return {value: _roll_up(value, found) for value, found in grouped.items()}
 
 
 def by_recommendation(session: Session, filters: ReportFilters, *, top_groups: bool = True) -> list[CountRow]:
     """R1-R14: activities, participants by sex x age band, communities reached, top target groups."""
-    found = _counts_per_code(session, filters, activity_recommendations.c.recommendation_code)
+    found = _counts_per_code(session, filters, facts.ACTIVITY_RECOMMENDATIONS)
     groups = _top_groups_by_recommendation(session, filters) if top_groups else {}
     rows = []
     for code, *_labels in RECOMMENDATIONS:
@@ -160,17 +156,9 @@ def by_recommendation(session: Session, filters: ReportFilters, *, top_groups: b
 
 
 def _top_groups_by_recommendation(session: Session, filters: ReportFilters) -> dict[str, list]:
-    rec, grp = activity_recommendations, activity_target_groups
-    count = func.count()
-    query = (
-        select(rec.c.recommendation_code, grp.c.target_group_code, count, key_sum(Activity, filters))
-        .select_from(rec)
-        .join(grp, grp.c.activity_id == rec.c.activity_id)
-        .join(Activity, Activity.id == rec.c.activity_id)
-        .where(*record_conditions(Activity, filters))
-        .group_by(rec.c.recommendation_code, grp.c.target_group_code)
-        .order_by(rec.c.recommendation_code, count.desc(), grp.c.target_group_code)
-    )
+    rows = source(facts.ACTIVITY_RECOMMENDATION_GROUPS, filters)
+    rec, grp, count = rows.c.recommendation_code, rows.c.target_group_code, total(rows.c.n)
+    query = select(rec, grp, count, keys(rows, filters)).group_by(rec, grp).order_by(rec, count.desc(), grp)
     result: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for rec_code, group_code, n, key in session.execute(query):
         result[rec_code].append((group_code, n, key))
@@ -179,56 +167,50 @@ def _top_groups_by_recommendation(session: Session, filters: ReportFilters) -> d
 
 def by_target_group(session: Session, filters: ReportFilters) -> list[CountRow]:
     """Per target group: activities that engaged it, their participants and communities."""
-    found = _counts_per_code(session, filters, activity_target_groups.c.target_group_code)
+    found = _counts_per_code(session, filters, facts.ACTIVITY_TARGET_GROUPS)
     return [found.get(code, CountRow(code)) for code, _label in TARGET_GROUPS]
 
 
 def activity_totals(session: Session, filters: ReportFilters) -> CountRow:
     """All activities: count, participants by sex x age band, communities reached (with keys)."""
-    query = (
-        select(Activity.community_id, func.count(), key_sum(Activity, filters), *_cell_sums())
-        .where(*record_conditions(Activity, filters))
-        .group_by(Activity.community_id)
+    rows = source(facts.ACTIVITIES, filters)
+    query = select(rows.c.community_id, total(rows.c.n), keys(rows, filters), *cell_sums(rows)).group_by(
+        rows.c.community_id
     )
     return _roll_up("all", [tuple(row) for row in session.execute(query)])
 
 
 def activities_by_month(session: Session, filters: ReportFilters) -> list[tuple[str, int, int]]:
     """``(month, activities, key sum)`` for every month of the period."""
-    month = month_bucket(session, Activity.date)
-    query = (
-        select(month, func.count(), key_sum(Activity, filters))
-        .where(*record_conditions(Activity, filters))
-        .group_by(month)
-    )
+    rows = source(facts.ACTIVITIES, filters)
+    month = month_bucket(session, rows.c.day)
+    query = select(month, total(rows.c.n), keys(rows, filters)).group_by(month)
     found = {m: (n, key) for m, n, key in session.execute(query)}
     return [(m, *found.get(m, (0, 0))) for m in months_between(filters.date_from, filters.date_to)]
 
 
 def incident_cube(session: Session, filters: ReportFilters) -> list[tuple[str, str, str, int, int]]:
     """``(category, month, region code, incidents, key sum)`` for every combination that occurs."""
-    month = month_bucket(session, Incident.date)
-    query = (
-        select(Incident.category_code, month, Region.code, func.count(), key_sum(Incident, filters))
-        .join(Community, Community.id == Incident.community_id)
-        .join(District, District.id == Community.district_id)
-        .join(Region, Region.id == District.region_id)
-        .where(*record_conditions(Incident, filters))
-        .group_by(Incident.category_code, month, Region.code)
-        .order_by(month, Region.code, Incident.category_code)
-    )
+    rows = source(facts.INCIDENTS, filters)
+    month = month_bucket(session, rows.c.day)
+    category = rows.c.category_code
+    query = _joined(select(category, month, Region.code, total(rows.c.n), keys(rows, filters)), rows)
+    query = query.group_by(category, month, Region.code).order_by(month, Region.code, category)
     return [tuple(row) for row in session.execute(query)]
 
 
 def incidents_by(session: Session, filters: ReportFilters, column: str) -> dict[str, Tally]:
     """Incidents per value of ``severity``, ``incident_status``, ``response`` or ``category_code``."""
-    attribute = getattr(Incident, column)
-    query = (
-        select(attribute, func.count(), key_sum(Incident, filters))
-        .where(*record_conditions(Incident, filters))
-        .group_by(attribute)
-    )
-    return {str(getattr(value, "value", value)): Tally(n, key) for value, n, key in session.execute(query)}
+    if column == "category_code":
+        rows = source(facts.INCIDENTS, filters)
+        value = rows.c.category_code
+        query = select(value, total(rows.c.n), keys(rows, filters))
+    else:
+        rows = source(facts.INCIDENT_VALUES, filters)
+        value = rows.c.value
+        query = select(value, total(rows.c.n), keys(rows, filters)).where(rows.c.dimension == column)
+    query = query.group_by(value)
+    return {str(getattr(v, "value", v)): Tally(n, key) for v, n, key in session.execute(query)}
 
 
 @dataclass
@@ -251,24 +233,19 @@ class DriverCell:
         return round(self.mean - self.previous_mean, 2)
 
 
+def _mean(rating_sum: int, n: int) -> float:
+    return round(rating_sum / n, 2)
+
+
 def _driver_means(session: Session, filters: ReportFilters) -> dict[tuple[str, str], tuple[float, int, int]]:
-    query = (
-        select(
-            Region.code,
-            DriverRating.driver_code,
-            func.avg(DriverRating.rating),
-            func.count(),
-            key_sum(DriverAssessment, filters),
-        )
-        .select_from(DriverRating)
-        .join(DriverAssessment, DriverAssessment.id == DriverRating.assessment_id)
-        .join(Community, Community.id == DriverAssessment.community_id)
-        .join(District, District.id == Community.district_id)
-        .join(Region, Region.id == District.region_id)
-        .where(*record_conditions(DriverAssessment, filters))
-        .group_by(Region.code, DriverRating.driver_code)
-    )
-    return {(r, d): (round(float(mean), 2), n, key) for r, d, mean, n, key in session.execute(query)}
+    rows = source(facts.RATINGS, filters)
+    driver = rows.c.driver_code
+    query = _joined(
+        select(Region.code, driver, total(rows.c.rating_sum), total(rows.c.n), keys(rows, filters)), rows
+    ).group_by(Region.code, driver)
+    return {
+        (r, d): (_mean(rating_sum, n), n, key) for r, d, rating_sum, n, key in session.execute(query) if n
+    }
 
 
 def driver_matrix(session: Session, filters: ReportFilters) -> dict[str, dict[str, DriverCell]]:
@@ -315,8 +292,8 @@ def coverage_by_region(
         .group_by(Region.id, Region.code)
         .order_by(Region.code)
     )
-    if filters.community_ids is not None:
-        totals_query = totals_query.where(Community.id.in_(sorted(filters.community_ids)))
+    if (places := filters.in_places(Community.id)) is not None:
+        totals_query = totals_query.where(places)
     if reached is None:
         reached = reached_by_region(session, filters)
     rows = []
@@ -343,66 +320,27 @@ def recommendation_counts(
     session: Session, filters: ReportFilters, *, selected: int | None = None
 ) -> list[CountRow]:
     """Activities per recommendation, with their key sums for donors (the dashboard's bar chart).
-
-    Donors: one pass from the selected activities to their links, counting and summing keys.
-    Coordinators need no keys, so the links alone are read: with ``selected`` (how many activities
-    the filters select) when that is most of the activities, the links of the activities left out
-    are counted and subtracted from all links, which reads far fewer rows than checking every
-    link against the selection. (With keys that shortcut would have to read every activity for
-    its key, twice the work of the direct pass; so donors never take it.)
-    """
-    link = activity_recommendations
-    matching = and_(*record_conditions(Activity, filters))
-    count = func.count()
-    if filters.is_donor:
-        query = (
-            select(link.c.recommendation_code, count, key_sum(Activity, filters))
-            .select_from(Activity)
-            .join(link, link.c.activity_id == Activity.id)
-            .where(matching)
-            .group_by(link.c.recommendation_code)
+    (``selected``: kept for callers; the summaries make the old shortcut needless.)"""
+    rows = source(facts.ACTIVITY_RECOMMENDATIONS, filters)
+    code = rows.c.recommendation_code
+    found = {
+        value: (n, key)
+        for value, n, key in session.execute(
+            select(code, total(rows.c.n), keys(rows, filters)).group_by(code)
         )
-        found = {code: (n, key) for code, n, key in session.execute(query)}
-    else:
-        per_code = select(link.c.recommendation_code, count).group_by(link.c.recommendation_code)
-        total = session.scalar(select(func.count()).select_from(Activity)) if selected is not None else 0
-        if selected is not None and selected * 2 > total:
-            every = dict(session.execute(per_code).all())
-            left_out = dict(
-                session.execute(
-                    per_code.where(link.c.activity_id.in_(select(Activity.id).where(not_(matching))))
-                ).all()
-            )
-            found = {code: (n - left_out.get(code, 0), 0) for code, n in every.items()}
-        else:
-            query = per_code.where(link.c.activity_id.in_(select(Activity.id).where(matching)))
-            found = {code: (n, 0) for code, n in session.execute(query)}
-    rows = []
-    for code, *_labels in RECOMMENDATIONS:
-        n, key = found.get(code, (0, 0))
-        rows.append(CountRow(code, n, key=key))
-    return rows
+    }
+    counted = []
+    for value, *_labels in RECOMMENDATIONS:
+        n, key = found.get(value, (0, 0))
+        counted.append(CountRow(value, n, key=key))
+    return counted
 
 
 def reached_by_region(session: Session, filters: ReportFilters) -> dict[str, Tally]:
-    """Communities with at least one activity, per region code, with their community key sum.
-
-    One index probe per community (does it have a matching activity?) rather than a distinct
-    count over every activity; the communities come back one row each (a few hundred), so their
-    keys are summed here.
-    """
-    has_activity = exists().where(
-        Activity.community_id == Community.id, *record_conditions(Activity, filters)
-    )
-    query = (
-        select(Region.code, Community.id)
-        .select_from(Community)
-        .join(District, District.id == Community.district_id)
-        .join(Region, Region.id == District.region_id)
-        .where(has_activity)
-    )
-    if filters.community_ids is not None:
-        query = query.where(Community.id.in_(sorted(filters.community_ids)))
+    """Communities with at least one activity, per region code, with their community key sum
+    (the communities come back one row each, a few hundred, so their keys are summed here)."""
+    rows = source(facts.ACTIVITIES, filters)
+    query = _joined(select(Region.code, rows.c.community_id), rows).distinct()
     found: dict[str, list[int]] = defaultdict(list)
     for code, community_id in session.execute(query):
         found[code].append(community_id)
@@ -410,38 +348,14 @@ def reached_by_region(session: Session, filters: ReportFilters) -> dict[str, Tal
 
 
 def dashboard_aggregates(session: Session, filters: ReportFilters) -> DashboardAggregates:
-    """Everything the dashboard needs, each from one indexed pass.
-
-    Activities are read once, grouped by day (at most one row per day of the period, in index
-    order, no sort); months and totals, key sums included, are rolled up from those day rows.
-    """
-    daily = session.execute(
-        select(Activity.date, func.count(), key_sum(Activity, filters), *_cell_sums())
-        .where(*record_conditions(Activity, filters))
-        .group_by(Activity.date)
-    ).all()
-    by_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    cells = [0] * len(CELLS)
-    for day, n, key, *sums in daily:
-        month = by_month[f"{day:%Y-%m}"]
-        month[0] += n
-        month[1] += key
-        cells = [a + b for a, b in zip(cells, sums, strict=True)]
-    activities = sum(n for n, _key in by_month.values())
+    """Everything the dashboard needs, each from one pass over its source."""
+    monthly = activities_by_month(session, filters)
+    totals = activity_totals(session, filters)
     reached = reached_by_region(session, filters)
-    totals = CountRow(
-        "all",
-        activities,
-        tuple(cells),
-        sum(t.n for t in reached.values()),
-        key=sum(key for _n, key in by_month.values()),
-        communities_key=sum(t.key for t in reached.values()),
-    )
-    months = months_between(filters.date_from, filters.date_to)
     return DashboardAggregates(
-        recommendations=recommendation_counts(session, filters, selected=activities),
+        recommendations=recommendation_counts(session, filters),
         totals=totals,
-        monthly=[(m, *by_month.get(m, (0, 0))) for m in months],
+        monthly=monthly,
         incidents=incident_cube(session, filters),
         drivers=driver_matrix(session, filters),
         coverage=coverage_by_region(session, filters, reached=reached),
@@ -453,19 +367,10 @@ def driver_overall(session: Session, filters: ReportFilters) -> dict[str, Driver
     the previous one. A concern an assessment did not rate has no rating row and counts nowhere."""
 
     def means(period: ReportFilters) -> dict[str, tuple[float, int, int]]:
-        query = (
-            select(
-                DriverRating.driver_code,
-                func.avg(DriverRating.rating),
-                func.count(DriverRating.rating),
-                key_sum(DriverAssessment, period),
-            )
-            .select_from(DriverRating)
-            .join(DriverAssessment, DriverAssessment.id == DriverRating.assessment_id)
-            .where(*record_conditions(DriverAssessment, period))
-            .group_by(DriverRating.driver_code)
-        )
-        return {d: (round(float(mean), 2), n, key) for d, mean, n, key in session.execute(query)}
+        rows = source(facts.RATINGS, period)
+        driver = rows.c.driver_code
+        query = select(driver, total(rows.c.rating_sum), total(rows.c.n), keys(rows, period)).group_by(driver)
+        return {d: (_mean(rating_sum, n), n, key) for d, rating_sum, n, key in session.execute(query) if n}
 
     current, previous = means(filters), means(filters.previous())
     cells = {}
@@ -481,16 +386,19 @@ def region_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(Region.code, Region.local_name)).all())
 
 
+_KIND_FACTS = (
+    ("activities", facts.ACTIVITIES),
+    ("incidents", facts.INCIDENTS),
+    ("assessments", facts.ASSESSMENTS),
+)
+
+
 def record_counts(session: Session, filters: ReportFilters) -> dict[str, Tally]:
     """How many activities, incidents and assessments the filters select, with their key sums."""
     counts = {}
-    for name, model in (("activities", Activity), ("incidents", Incident), ("assessments", DriverAssessment)):
-        query = (
-            select(func.count(), key_sum(model, filters))
-            .select_from(model)
-            .where(*record_conditions(model, filters))
-        )
-        counts[name] = Tally(*session.execute(query).one())
+    for name, fact in _KIND_FACTS:
+        rows = source(fact, filters)
+        counts[name] = Tally(*session.execute(select(total(rows.c.n), keys(rows, filters))).one())
     return counts
 
 
@@ -498,12 +406,8 @@ def review_counts(session: Session, filters: ReportFilters) -> dict[str, int]:
     """Entries of the three kinds per review status (submitted, approved) in the filters: the
     coordinator's view of how much is checked. Never for donors, who see approved records only."""
     counts: dict[str, int] = defaultdict(int)
-    for model in (Activity, Incident, DriverAssessment):
-        query = (
-            select(model.status, func.count())
-            .where(*record_conditions(model, filters))
-            .group_by(model.status)
-        )
-        for status, n in session.execute(query):
+    for _name, fact in _KIND_FACTS:
+        rows = source(fact, filters)
+        for status, n in session.execute(select(rows.c.status, total(rows.c.n)).group_by(rows.c.status)):
             counts[str(getattr(status, "value", status))] += n
     return dict(counts)

@@ -36,6 +36,7 @@ from app.models import (
 from app.vocabulary import COUNT_CELLS, AgeBand, IncidentStatus, Response, Sex, Status
 
 from .cellkey import CellKeyTable, communities_key, measure_key, perturb
+from .results_summaries import summary_parts
 from .suppression import is_small, small_mark
 
 #: The age bands counted as youth (under 30).
@@ -183,6 +184,23 @@ def parts(session: Session, indicator: Indicator, start: date, end: date) -> Par
     filters, measure = indicator.filters or {}, indicator.measure
     if measure == Measure.MANUAL:
         return Parts("manual", value=_manual(session, indicator, stretch))
+    raw = None
+    if USE_SUMMARIES:
+        raw = summary_parts(session, indicator, stretch.start, stretch.end, area_communities(programme))
+    if raw is None:
+        raw = _from_records(session, programme, stretch, measure, filters)
+    return _as_parts(measure, raw)
+
+
+#: Read from the summaries what they can answer (see :mod:`reports.results_summaries`); the tests
+#: turn it off to check that the records give the same actuals.
+USE_SUMMARIES = True
+
+
+def _from_records(
+    session: Session, programme: Programme, stretch: Stretch, measure: Measure, filters: dict
+) -> tuple:
+    """The raw parts of an actual counted from the records (what the summaries cannot answer)."""
     if measure in (Measure.INCIDENTS, Measure.SHARE_INCIDENTS_RESPONDED, Measure.SHARE_INCIDENTS_RESOLVED):
         return _incidents(session, programme, stretch, measure, filters)
     if measure == Measure.MEAN_RATING:
@@ -194,8 +212,22 @@ def parts(session: Session, indicator: Indicator, start: date, end: date) -> Par
                 DriverRating.driver_code == filters.get("driver"),
             )
         ).one()
-        return Parts("mean", count=Count(int(n), 0), value=round(total / n, 2) if n else None)
+        return "mean", (int(n), 0), None, round(total / n, 2) if n else None
     return _activities(session, programme, stretch, measure, filters)
+
+
+def _as_parts(measure: Measure, raw: tuple) -> Parts:
+    """Parts from raw sums ``(kind, (n, key sum), whole | None, value)``, whichever source gave
+    them: the people counts take their measure's own cell key (so that participants and
+    activities of one selection are perturbed independently)."""
+    kind, (n, key), whole, value = raw
+    if measure in (Measure.PARTICIPANTS, Measure.NEW_PARTICIPANTS):
+        return Parts("count", count=_keyed(measure, n, key))
+    if measure in (Measure.SHARE_WOMEN, Measure.SHARE_YOUTH):
+        return Parts(
+            "share", count=_keyed(f"{measure}:part", n, key), whole=_keyed(f"{measure}:whole", *whole)
+        )
+    return Parts(kind, count=Count(int(n), int(key)), whole=Count(*whole) if whole else None, value=value)
 
 
 def actual(session: Session, indicator: Indicator, start: date, end: date) -> float | None:
@@ -240,18 +272,18 @@ def _keyed(measure: str, n: object, key: object) -> Count:
 
 def _activities(
     session: Session, programme: Programme, stretch: Stretch, measure: Measure, filters: dict
-) -> Parts:
+) -> tuple:
     where = [*_records(Activity, programme, stretch), *_activity_filters(filters)]
     keys = func.coalesce(func.sum(Activity.record_key), 0)
     if measure == Measure.ACTIVITIES:
         n, key = session.execute(select(func.count(Activity.id), keys).where(*where)).one()
-        return Parts("count", count=Count(int(n), int(key)))
-    if measure == Measure.PARTICIPANTS:
-        n, key = session.execute(select(_sum(_cells(filters)), keys).where(*where)).one()
-        return Parts("count", count=_keyed(measure, n, key))
-    if measure == Measure.NEW_PARTICIPANTS:  # a single count per activity: no sex or age band
-        n, key = session.execute(select(_sum([Activity.first_time_participants]), keys).where(*where)).one()
-        return Parts("count", count=_keyed(measure, n, key))
+        return "count", (int(n), int(key)), None, None
+    if measure in (Measure.PARTICIPANTS, Measure.NEW_PARTICIPANTS):
+        people = (
+            [Activity.first_time_participants] if measure == Measure.NEW_PARTICIPANTS else _cells(filters)
+        )
+        n, key = session.execute(select(_sum(people), keys).where(*where)).one()
+        return "count", (int(n or 0), int(key or 0)), None, None
     if measure in (Measure.SHARE_WOMEN, Measure.SHARE_YOUTH):
         part_cells = (
             _cells(filters, sexes=frozenset({Sex.FEMALE}))
@@ -261,20 +293,18 @@ def _activities(
         part, whole, key = session.execute(
             select(_sum(part_cells), _sum(_cells(filters)), keys).where(*where)
         ).one()
-        return Parts(
-            "share", count=_keyed(f"{measure}:part", part, key), whole=_keyed(f"{measure}:whole", whole, key)
-        )
+        return "share", (int(part or 0), int(key or 0)), (int(whole or 0), int(key or 0)), None
     reached = list(session.scalars(select(func.distinct(Activity.community_id)).where(*where)))
-    count = Count(len(reached), communities_key(reached))
+    count = (len(reached), communities_key(reached))
     if measure == Measure.COMMUNITIES_REACHED:
-        return Parts("count", count=count)
+        return "count", count, None, None
     area = list(session.scalars(area_communities(programme)))
-    return Parts("share", count=count, whole=Count(len(area), communities_key(area)))
+    return "share", count, (len(area), communities_key(area)), None
 
 
 def _incidents(
     session: Session, programme: Programme, stretch: Stretch, measure: Measure, filters: dict
-) -> Parts:
+) -> tuple:
     where = [*_records(Incident, programme, stretch), *_incident_filters(filters)]
     if measure == Measure.SHARE_INCIDENTS_RESPONDED:
         counted = Incident.response != Response.NONE
@@ -288,10 +318,9 @@ def _incidents(
             func.coalesce(func.sum(case((counted, Incident.record_key), else_=0)), 0),
         ).where(*where)
     ).one()
-    whole = Count(int(total), int(key))
     if measure == Measure.INCIDENTS:
-        return Parts("count", count=whole)
-    return Parts("share", count=Count(int(part), int(part_key)), whole=whole)
+        return "count", (int(total), int(key)), None, None
+    return "share", (int(part), int(part_key)), (int(total), int(key)), None
 
 
 def _manual(session: Session, indicator: Indicator, stretch: Stretch) -> float | None:

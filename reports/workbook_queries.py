@@ -2,41 +2,25 @@
 manner of :mod:`reports.queries`: SQL GROUP BYs, exact numbers, a key sum beside every count
 (perturbation and suppression for donors happen afterwards, in :mod:`reports.tables`).
 
-Record queries group by community alone (covered by the report indexes, no joins) and are
-rolled up to regions and countries here, from :func:`community_places`.
+Queries group their source (:func:`reports.sources.source`: summaries for whole months, records
+for the edge days) by community alone and are rolled up to regions and countries here, from
+:func:`community_places`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import (
-    Activity,
-    Community,
-    Country,
-    District,
-    DriverAssessment,
-    Incident,
-    RecordMixin,
-    Region,
-)
-from app.vocabulary import Status
+from app.models import Community, Country, District, Region
 
+from . import facts
+from .facts import total
 from .filters import ReportFilters
-from .queries import CountRow, _cell_sums, _roll_up, key_sum
-
-
-def _period_and_place(model: type[RecordMixin], filters: ReportFilters) -> list[ColumnElement[bool]]:
-    """:func:`record_conditions` less the review status: for counts of every status."""
-    conditions = [model.date >= filters.date_from, model.date <= filters.date_to]
-    if filters.community_ids is not None:
-        conditions.append(model.community_id.in_(sorted(filters.community_ids)))
-    if filters.organisation_id is not None:
-        conditions.append(model.organisation_id == filters.organisation_id)
-    return conditions
+from .queries import CountRow, _roll_up, cell_sums
+from .sources import keys, source
 
 
 def community_places(session: Session) -> dict[int, tuple[str, str]]:
@@ -61,15 +45,11 @@ def activities_by_country(
     and review status (submitted, returned, approved) into it, keyed as
     :func:`review_status_by_region` keys them, which then need not read them again.
     """
-    statuses = [Status(s) for s in QUALITY_STATUSES] if review is not None else list(filters.statuses)
-    conditions = [*_period_and_place(Activity, filters), Activity.status.in_(statuses)]
-    query = (
-        select(
-            Activity.community_id, Activity.status, func.count(), key_sum(Activity, filters), *_cell_sums()
-        )
-        .where(*conditions)
-        .group_by(Activity.community_id, Activity.status)
-    )
+    statuses = QUALITY_STATUSES if review is not None else filters.statuses
+    rows = source(facts.ACTIVITIES, filters, statuses=statuses)
+    query = select(
+        rows.c.community_id, rows.c.status, total(rows.c.n), keys(rows, filters), *cell_sums(rows)
+    ).group_by(rows.c.community_id, rows.c.status)
     places = community_places(session)
     counted = {str(s) for s in filters.statuses}
     communities: dict[int, list[int]] = {}
@@ -115,16 +95,15 @@ def review_status_by_region(
         raise PermissionError("donor reports count approved records only")
     counts: dict[tuple[str, str, str], int] = dict(counted or {})
     places = community_places(session)
-    kinds = (("activities", Activity), ("incidents", Incident), ("assessments", DriverAssessment))
-    for kind, model in kinds[1:] if counted is not None else kinds:
-        conditions = [
-            *_period_and_place(model, filters),
-            model.status.in_([Status(s) for s in QUALITY_STATUSES]),
-        ]
-        query = (
-            select(model.community_id, model.status, func.count())
-            .where(*conditions)
-            .group_by(model.community_id, model.status)
+    kinds = (
+        ("activities", facts.ACTIVITIES),
+        ("incidents", facts.INCIDENTS),
+        ("assessments", facts.ASSESSMENTS),
+    )
+    for kind, fact in kinds[1:] if counted is not None else kinds:
+        rows = source(fact, filters, statuses=QUALITY_STATUSES)
+        query = select(rows.c.community_id, rows.c.status, total(rows.c.n)).group_by(
+            rows.c.community_id, rows.c.status
         )
         for community, status, n in session.execute(query):
             key = (places[community][0], kind, str(getattr(status, "value", status)))

@@ -1,7 +1,8 @@
-"""Writing sheets with openpyxl's write-only mode: styled headers, notes, and fast record rows.
+"""Writing sheets with openpyxl's write-only mode: styled headers, numbers, hidden cells, notes.
 
 Every text cell that could come from a person goes through :func:`safe_text` (or the same rule in
-:class:`RowStream`), so it can never become a formula.
+:class:`reports.row_stream.RowStream`, which writes the record rows), so it can never become a
+formula.
 """
 
 from __future__ import annotations
@@ -9,16 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
-from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -54,12 +52,16 @@ PORTRAIT_WIDTH = 100
 #: Reasons a donor number is hidden, each with its comment (:class:`Hiding`).
 SMALL, COMPLEMENT, FEW, DERIVED = "small", "complement", "few", "derived"
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+#: Characters an XML file cannot hold: openpyxl's ``ILLEGAL_CHARACTERS_RE`` (control characters
+#: but tab, line feed and carriage return) and the non-characters U+FFFE and U+FFFF, which lxml
+#: refuses (openpyxl would fail on them) and Excel too. Dropped from every text written.
+NOT_XML = re.compile(rf"{ILLEGAL_CHARACTERS_RE.pattern}|[\ufffe\uffff]")
 
 
 def safe_text(sheet: WriteOnlyWorksheet, value: str) -> str | Cell:
     """Text a person typed, kept as text: never a formula, never an illegal XML character."""
-    if ILLEGAL_CHARACTERS_RE.search(value):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if NOT_XML.search(value):
+        value = NOT_XML.sub("", value)
     if value.startswith(FORMULA_PREFIXES):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # a string, whatever it starts with
@@ -260,104 +262,6 @@ class Sheet:
         self.append([*cells, cell])
 
 
-class RowStream:
-    """Writes plain record rows straight into a write-only sheet's XML, below its header.
-
-    openpyxl spends ~15 us a cell (a cell object, type checks, coordinates, one XML element at a
-    time); the record sheets hold millions of cells, so they are written here as text instead, cell
-    for cell what openpyxl writes (inline strings, numbers, dates with openpyxl's date style).
-    Every string is kept as text like :func:`safe_text` does: illegal characters dropped, and a
-    formula-like start written as a quote-prefixed string, never a formula.
-
-    Use: append the header through the sheet as usual, then ``write(rows)`` once, which closes the
-    sheet: openpyxl has written the sheet up to the header row, the rows go in after it.
-    """
-
-    CHUNK = 500
-
-    def __init__(self, sheet: Sheet, columns: int) -> None:
-        self.sheet, self.columns = sheet, columns
-        self.letters = [get_column_letter(i) for i in range(1, columns + 1)]
-        # openpyxl's own date style; registering it here puts it in styles.xml.
-        self.date_style = WriteOnlyCell(sheet.ws, value=date(2000, 1, 1)).style_id
-        self._quoted_style: int | None = None
-        self._dates: dict[date, str] = {}
-
-    @property
-    def quoted_style(self) -> int:
-        """The style of a quote-prefixed string (registered the first time one is written)."""
-        if self._quoted_style is None:
-            quoted = WriteOnlyCell(self.sheet.ws, value="")
-            quoted.quotePrefix = True
-            self._quoted_style = quoted.style_id
-        return self._quoted_style
-
-    def _date(self, value: date) -> str:
-        serial = self._dates.get(value)
-        if serial is None:
-            serial = self._dates[value] = safe_string(to_excel(value))
-        return serial
-
-    def _row(self, r: int, values: Iterable[object]) -> str:
-        parts = [f'<row r="{r}">']
-        add = parts.append
-        for letter, value in zip(self.letters, values, strict=True):
-            if value is None:
-                continue
-            kind = type(value)
-            if kind is str:
-                if not value:
-                    add(f'<c r="{letter}{r}" t="inlineStr"/>')
-                    continue
-                if ILLEGAL_CHARACTERS_RE.search(value):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                style = f' s="{self.quoted_style}"' if value.startswith(FORMULA_PREFIXES) else ""
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                if "&" in value or "<" in value or ">" in value or "\r" in value:
-                    value = (
-                        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                        .replace("\r", "&#13;")
-                    )  # fmt: skip
-                add(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>')
-            elif kind is int:
-                add(f'<c r="{letter}{r}" t="n"><v>{value}</v></c>')
-            elif kind is date:
-                add(f'<c r="{letter}{r}" s="{self.date_style}" t="n"><v>{self._date(value)}</v></c>')
-            elif kind is float:
-                add(f'<c r="{letter}{r}" t="n"><v>{safe_string(value)}</v></c>')
-            else:
-                raise TypeError(f"unexpected {kind.__name__} in a record row")
-        add("</row>")
-        return "".join(parts)
-
-    def write(self, rows: Iterable[Iterable[object]]) -> int:
-        """Write ``rows`` after the header, set the auto-filter over them; return how many."""
-        ws, end = self.sheet.ws, self.letters[-1]
-        first = self.sheet.rows + 1
-        placeholder = f'ref="A1:{end}{first - 1}"'
-        ws.auto_filter.ref = f"A1:{end}{first - 1}"
-        ws.close()  # openpyxl writes the sheet, header included, to its temporary file
-        path = ws._writer.out
-        with open(path, "rb") as existing:
-            head, tail = existing.read().split(b"</sheetData>", 1)
-        n = 0
-        with open(path, "wb") as out:
-            out.write(head)
-            chunk: list[str] = []
-            for n, values in enumerate(rows, start=1):
-                chunk.append(self._row(first + n - 1, values))
-                if len(chunk) == self.CHUNK:
-                    out.write("".join(chunk).encode("utf-8"))
-                    chunk.clear()
-            out.write("".join(chunk).encode("utf-8"))
-            last = first + n - 1
-            final = f'ref="A1:{end}{last}"'.encode()
-            out.write(b"</sheetData>" + tail.replace(placeholder.encode(), final, 1))
-        ws.auto_filter.ref = f"A1:{end}{last}"  # the workbook's filter range is written on save
-        self.sheet.rows = last
-        return n
-
-
 def text_lines(text: str, width: float) -> int:
     """Lines that ``text`` wraps to in a cell ``width`` units wide (a unit is the width of a
     digit; a letter of running text takes a little less, Cyrillic included)."""
@@ -365,5 +269,8 @@ def text_lines(text: str, width: float) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
-def sheet_title(title: str) -> str:
-    return _SHEET_TITLE_BAD.sub(" ", title)[:31]
+def sheet_title(title: str, part: int = 1) -> str:
+    """A sheet name Excel takes: none of ``[]:*?/\\``, at most 31 characters; from ``part`` 2 on,
+    `` (2)``... after it (the title shortened to make room), for a table continued on more sheets."""
+    suffix = f" ({part})" if part > 1 else ""
+    return _SHEET_TITLE_BAD.sub(" ", title)[: 31 - len(suffix)] + suffix

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
 from app.data.demo_results import INDICATORS, PROGRAMMES
 from app.extensions import db
-from app.models import Indicator, Measure, Organisation, Programme, Region, User
+from app.models import (
+    ExportJob,
+    ExportKind,
+    Indicator,
+    JobStatus,
+    Measure,
+    Organisation,
+    Programme,
+    Region,
+    User,
+)
+from app.models.base import utcnow
 
 
 def programme_code() -> str:
@@ -45,6 +58,36 @@ def manual_indicator_code(programme: str) -> str:
     return manual.code
 
 
+def export_job_uuid(user: User) -> uuid.UUID:
+    """A finished background export of ``user``, to open its page, status and download (the file
+    is a stand-in, in ``EXPORT_DIR``)."""
+    from flask import current_app
+
+    job = ExportJob(
+        uuid=uuid.uuid4(),
+        user_id=user.id,
+        kind=ExportKind.XLSX,
+        filters={"from": "2025-01-01", "to": "2025-12-31", "region": "KG-O", "audience": "coordinator"},
+        language="en",
+        audience="coordinator",
+        status=JobStatus.DONE,
+        progress=100,
+        rows_done=3,
+        rows_total=3,
+        created_at=utcnow(),
+        finished_at=utcnow(),
+        expires_at=utcnow() + timedelta(hours=1),
+        filename="yntymak-coordinator-2025-01-01_2025-12-31.xlsx",
+    )
+    job.file_path = f"{job.uuid}.xlsx"
+    folder = Path(current_app.config["EXPORT_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / job.file_path).write_bytes(b"PK\x03\x04 a stand-in for a workbook")
+    db.session.add(job)
+    db.session.commit()
+    return job.uuid
+
+
 def page_urls(app, records: dict[str, object], user: User, organisation: Organisation) -> list[str]:
     """Every GET page of the app, from ``app.url_map``: a new page is tried without being listed."""
     values = {
@@ -55,6 +98,7 @@ def page_urls(app, records: dict[str, object], user: User, organisation: Organis
         "programme_code": programme_code(),
     }
     values["indicator_code"] = manual_indicator_code(values["programme_code"])
+    values["job_uuid"] = export_job_uuid(user)
     urls = []
     with app.test_request_context():
         from flask import url_for

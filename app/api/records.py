@@ -79,19 +79,34 @@ def is_list_field(bound: Field) -> bool:
     return isinstance(bound, MultiCheckboxField)
 
 
-def _formdata(body: dict, fields: dict[str, Field]) -> tuple[MultiDict, dict[str, list[str]]]:
+#: ``{body key: whether it takes a list}`` per form class and paper-form flag (the fields of a form
+#: class never change while a process runs), so that a PUT builds its form once, with the body.
+_BODY_KEYS: dict[tuple[type[RecordForm], bool], dict[str, bool]] = {}
+
+
+def body_keys(kind: Kind, user: User) -> dict[str, bool]:
+    """The keys a body of this kind may carry for this user, and which of them are lists."""
+    key = (kind.form, _paper_forms(user))
+    keys = _BODY_KEYS.get(key)
+    if keys is None:
+        fields = data_fields(build_form(kind, user))
+        keys = _BODY_KEYS[key] = {name: is_list_field(bound) for name, bound in fields.items()}
+    return keys
+
+
+def _formdata(body: dict, fields: dict[str, bool]) -> tuple[MultiDict, dict[str, list[str]]]:
     """The body as form data, and the keys it cannot be read from (unknown, wrong type)."""
     data: MultiDict = MultiDict()
     errors: dict[str, list[str]] = {}
     for key, value in body.items():
         if key in READ_ONLY or key in ("status", "base_version"):
             continue
-        bound = fields.get(key)
-        if bound is None:
+        is_list = fields.get(key)
+        if is_list is None:
             errors[key] = [_("This form has no such field.")]
         elif value is None:
             continue
-        elif is_list_field(bound):
+        elif is_list:
             if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
                 errors[key] = [_("Send a list of codes here.")]
             else:
@@ -214,8 +229,7 @@ def put_record(
     record = _stored(session, kind, record_uuid)
     if record is not None and get_record_in_scope(session, kind.model, record_uuid, user) is None:
         return _error_answer(OutOfScope(), None)
-    form = build_form(kind, user)
-    formdata, errors = _formdata(body, data_fields(form))
+    formdata, errors = _formdata(body, body_keys(kind, user))
     status = _body_status(body, errors)
     base_version = _base_version(body, errors)
     _uuid_matches(body, record_uuid, errors)
@@ -243,7 +257,8 @@ def _create(
 ) -> Answer:
     change = Change(Action.CREATE, values=values, submit=submit, record_uuid=record_uuid, via=via)
     try:
-        record = lifecycle.create(session, user, kind, change)
+        # put_record has just looked the UUID up and found nothing.
+        record = lifecycle.create(session, user, kind, change, looked_up=True)
     except (AlreadyStored, IntegrityError):
         # The same UUID arrived twice at once, and the other request stored it first.
         session.rollback()

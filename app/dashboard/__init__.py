@@ -1,7 +1,8 @@
-"""Dashboard and Excel export for coordinators, donors and administrators."""
+"""Dashboard and exports (Excel, CSV, in the background when big) for coordinators, donors and
+administrators."""
 
 from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__)
 
-from . import issued, routes  # noqa: E402,F401
+from . import exports, issued, routes  # noqa: E402,F401

@@ -1,4 +1,5 @@
-"""Dashboard page and Excel export: thin views over ``reports``."""
+"""Dashboard page, Excel and CSV exports: thin views over ``reports`` (big exports in the
+background: :mod:`app.dashboard.exports`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from flask import Response, abort, current_app, render_template, request, send_f
 from flask_babel import format_date, get_locale, gettext
 from flask_login import current_user
 from jinja2.utils import htmlsafe_json_dumps
+from werkzeug.wrappers import Response as BaseResponse
 
 from forms.reports import ReportFiltersForm
 from reports.charts import CHART_TITLES, build_dashboard
@@ -16,12 +18,14 @@ from reports.tables import Disclosure
 
 from ..extensions import db
 from ..i18n import translate
+from ..models import ExportKind
 from ..security import REPORT_ROLES, roles_required
-from ..services.exports import export_workbook
+from ..services.exports import export_records_zip, export_workbook
 from ..services.programmes import visible_programme
+from ..vocabulary import Role
 from . import bp
+from .exports import XLSX, ZIP, background_export
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The dashboard's own plotly.js (core, bar, heatmap), built by assets/plotly (``make plotly-bundle``).
 PLOTLY_BUNDLE = "vendor/plotly-yntymak-4.1.1.min.js"
 PLOTLY_STYLES = "vendor/plotly-4.1.1.css"
@@ -84,9 +88,10 @@ def index() -> tuple[str, int]:
 
 @bp.get("/reports/export.xlsx")
 @roles_required(*REPORT_ROLES)
-def export() -> Response | tuple[str, int]:
+def export() -> Response | BaseResponse | tuple[str, int]:
     """The workbook for the same filters as the dashboard; every export is audited. With
-    ``programme=CODE`` (a programme the user sees, else 404) it adds its Results framework sheet."""
+    ``programme=CODE`` (a programme the user sees, else 404) it adds its Results framework sheet.
+    More than ``EXPORT_INLINE_ROWS`` records: built in the background (303 to the job's page)."""
     programme = None
     if code := request.args.get("programme", "").strip():
         programme = visible_programme(db.session, current_user, code.upper())
@@ -95,6 +100,8 @@ def export() -> Response | tuple[str, int]:
     form = _form()
     if form.filters is None:
         return _page(form, form.http_status)
+    if (later := background_export(form.filters, ExportKind.XLSX, programme)) is not None:
+        return later  # a job, and a 303 to its page
     buffer = BytesIO()
     result = export_workbook(
         db.session,
@@ -108,5 +115,28 @@ def export() -> Response | tuple[str, int]:
     db.session.commit()
     buffer.seek(0)
     response = send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=result.filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/reports/export.csv.zip")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def export_csv() -> Response | BaseResponse | tuple[str, int]:
+    """The activity and incident rows for the dashboard's filters as CSV files in a zip, audited;
+    never for the donor audience (single records: 403). Big ones are built in the background."""
+    form = _form()
+    if form.filters is None:
+        return _page(form, form.http_status)
+    if form.filters.is_donor:
+        abort(403)
+    if (later := background_export(form.filters, ExportKind.CSV_ZIP)) is not None:
+        return later
+    buffer = BytesIO()
+    result = export_records_zip(
+        db.session, form.filters, buffer, locale=str(get_locale()), user=current_user, via="web"
+    )
+    db.session.commit()
+    buffer.seek(0)
+    response = send_file(buffer, mimetype=ZIP, as_attachment=True, download_name=result.filename)
     response.headers["Cache-Control"] = "no-store"
     return response

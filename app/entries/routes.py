@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,14 +15,13 @@ from werkzeug.wrappers import Response
 from forms.entries import RecordFilterForm, RecordForm
 from forms.review import ReopenForm, ReturnForm, correction_form
 
-from .. import vocabulary
+from .. import keyset, vocabulary
 from ..errors import DomainError
 from ..extensions import db
 from ..history import record_history
 from ..i18n import translate
 from ..kinds import KIND_CONVERTER, KINDS, Kind, get_kind
 from ..models import AuditEvent, RecordMixin
-from ..paging import page_number
 from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, AlreadyStored, Change
@@ -29,7 +29,7 @@ from ..services.periods import closed_month_of
 from ..services.scope import get_record_in_scope, organisations_in_scope
 from ..vocabulary import STATUS_LABELS, Role, Status, neutral_label
 from . import bp
-from .queries import filtered_records
+from .queries import COUNT_CAP, CURSOR, count_records, record_page
 
 RECORD = f"/{KIND_CONVERTER}/<uuid:record_id>"
 
@@ -128,7 +128,8 @@ def _place_error(form: RecordForm, exc: DomainError) -> None:
 @bp.get(f"/{KIND_CONVERTER}", endpoint="list")
 @roles_required(*RECORD_ROLES)
 def list_records(kind: str) -> str | tuple[str, int]:
-    """The kind's records in scope, with filters and pages."""
+    """The kind's records in scope, with filters and pages from a cursor (``?after=``/``?before=``,
+    see ``app.keyset``); a cursor that cannot be read is a 400 showing the first page."""
     kind_ = get_kind(kind)
     filters = RecordFilterForm(request.args, user=current_user)
     if request.args and not filters.validate():
@@ -136,24 +137,29 @@ def list_records(kind: str) -> str | tuple[str, int]:
             "entries/list.html",
             kind=kind_,
             filters=filters,
-            pagination=None,
+            page=None,
             can_create=can_create(current_user),
         )
         return page, 400
-    query = filtered_records(kind_, current_user, filters.filters())
-    pagination = db.paginate(
-        query,
-        page=page_number(),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
-    return render_template(
+    status = 200
+    try:
+        position = keyset.position_from(request.args, CURSOR)
+    except keyset.BadCursor:
+        position, status = None, 400
+    chosen = filters.filters()
+    page = record_page(kind_, current_user, chosen, position, current_app.config["PER_PAGE"])
+    total = count_records(kind_, current_user, chosen) if page.items else 0
+    listing = render_template(
         "entries/list.html",
         kind=kind_,
         filters=filters,
-        pagination=pagination,
+        page=page,
+        total=total,
+        more_than=format_number(COUNT_CAP) if total > COUNT_CAP else None,
+        bad_cursor=status == 400,
         can_create=can_create(current_user),
     )
+    return listing, status
 
 
 @bp.route(f"/{KIND_CONVERTER}/new", methods=["GET", "POST"])
@@ -174,6 +180,7 @@ def new(kind: str) -> Response | tuple[str, int]:
     )
     try:
         record = lifecycle.create(db.session, current_user, kind_, change)
+        record_id = record.uuid  # read before the commit expires it (no reload for the redirect)
         db.session.commit()
     except AlreadyStored as exc:
         db.session.rollback()
@@ -190,7 +197,7 @@ def new(kind: str) -> Response | tuple[str, int]:
         _place_error(form, exc)
         return _render_form(kind_, form, None, exc.http_status)
     flash(_saved_message(Action.CREATE, form.wants_submit), "success")
-    return redirect(url_for("entries.detail", kind=kind_.slug, record_id=record.uuid), 303)
+    return redirect(url_for("entries.detail", kind=kind_.slug, record_id=record_id), 303)
 
 
 def _already_stored(kind: Kind, form: RecordForm, stored: RecordMixin) -> Response | tuple[str, int]:

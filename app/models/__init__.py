@@ -3,6 +3,7 @@
 from .audit import AuditEvent, ReviewNote
 from .geography import Community, Country, District, Region
 from .issued import IssuedReport
+from .jobs import ExportJob, ExportKind, JobStatus
 from .people import Organisation, User
 from .periods import ClosedPeriod
 from .records import (
@@ -28,9 +29,11 @@ from .results import (
     programme_donors,
     programme_regions,
 )
+from .summaries import SUMMARY_TABLES
 from .taxonomy import ActivityType, Driver, IncidentCategory, Recommendation, TargetGroup
 
 __all__ = [
+    "SUMMARY_TABLES",
     "Activity",
     "ActivityType",
     "AuditEvent",
@@ -42,11 +45,14 @@ __all__ = [
     "Driver",
     "DriverAssessment",
     "DriverRating",
+    "ExportJob",
+    "ExportKind",
     "Incident",
     "IncidentCategory",
     "Indicator",
     "IndicatorTarget",
     "IssuedReport",
+    "JobStatus",
     "ManualActual",
     "Measure",
     "Organisation",

@@ -15,6 +15,8 @@ from sqlalchemy import (
     SmallInteger,
     Table,
     Text,
+    column,
+    func,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -111,13 +113,25 @@ class RecordMixin(IdMixin, TimestampMixin):
 
     @classmethod
     def report_indexes(cls, table: str) -> tuple[Index, ...]:
-        """Indexes for the filters reports and lists use."""
+        """Indexes for the filters reports and lists use.
+
+        The entries list is ``ORDER BY date DESC, id DESC`` from a cursor (``app.keyset``): each of
+        its filters (scope by organisation or community, status, or none) has an index ending in
+        ``date, id``, which the list walks backwards from the cursor and leaves after a page (the
+        id is explicit: SQLite appends the rowid to every index, PostgreSQL does not). The review
+        queue walks ``ix_<table>_waiting`` the same way, oldest first.
+        """
         return (
-            Index(f"ix_{table}_date", "date"),
-            Index(f"ix_{table}_community_id_date", "community_id", "date"),
-            Index(f"ix_{table}_organisation_id_date", "organisation_id", "date"),
-            Index(f"ix_{table}_status_date", "status", "date"),
-            Index(f"ix_{table}_status_submitted_at", "status", "submitted_at"),
+            Index(f"ix_{table}_date_id", "date", "id"),
+            Index(f"ix_{table}_community_id_date_id", "community_id", "date", "id"),
+            Index(f"ix_{table}_organisation_id_date_id", "organisation_id", "date", "id"),
+            Index(f"ix_{table}_status_date_id", "status", "date", "id"),
+            Index(
+                f"ix_{table}_waiting",
+                "status",
+                func.coalesce(column("submitted_at"), column("updated_at")),
+                "id",
+            ),
         )
 
 

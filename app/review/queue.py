@@ -1,16 +1,37 @@
-"""Reads for the review queue: submitted records in the reviewer's scope, oldest first."""
+"""Reads for the review queue: submitted records in the reviewer's scope, oldest first.
+
+The queue is ordered by ``(waiting since, kind, id)``, where "waiting since" is when the record
+was sent (``submitted_at``; ``updated_at`` for a record older than that column). A page is read
+from a cursor (``app.keyset``): each kind's query walks its index ``ix_<table>_waiting``
+(``status, coalesce(submitted_at, updated_at), id``) from the cursor and stops after
+``per_page + 1`` rows; the three are merged here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import ColumnElement, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from .. import keyset
 from ..kinds import KINDS, Kind
 from ..models import Organisation, RecordMixin, User
 from ..services.scope import record_scope
 from ..vocabulary import Status
+
+#: A cursor of the queue: waiting since (UTC), kind and UUID of the row a page continues from.
+CURSOR = (keyset.parse_timestamp, lambda slug: KINDS[slug].slug, keyset.parse_uuid)
+
+
+def waiting_since(model: type[RecordMixin]) -> ColumnElement:
+    """When the record was sent for review, as the queue sorts it (and its index holds it)."""
+    return func.coalesce(model.submitted_at, model.updated_at)
+
+
+def _since(record: RecordMixin) -> datetime:
+    return record.submitted_at or record.updated_at
 
 
 @dataclass
@@ -19,44 +40,35 @@ class QueuePage:
 
     items: list[tuple[Kind, RecordMixin]]
     total: int
-    page: int
-    pages: int
+    before: str | None
+    after: str | None
     per_organisation: list[tuple[str, str, int]]
 
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
 
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def _waiting(user: User, kind_slug: str | None, organisation_id: int | None):
-    """``(kind, id, submitted_at, organisation_id)`` of every submitted record in scope."""
+def _waiting(user: User, kind_slug: str | None):
+    """``(organisation_id)`` of every submitted record in scope, for the counts."""
     parts = []
     for slug, kind in KINDS.items():
         if kind_slug and slug != kind_slug:
             continue
         model = kind.model
-        query = select(
-            literal(slug).label("kind"),
-            model.id.label("id"),
-            func.coalesce(model.submitted_at, model.updated_at).label("waiting_since"),
-            model.organisation_id.label("organisation_id"),
-        ).where(model.status == Status.SUBMITTED, record_scope(model, user))
-        if organisation_id is not None:
-            query = query.where(model.organisation_id == organisation_id)
-        parts.append(query)
+        parts.append(
+            select(literal(slug).label("kind"), model.organisation_id.label("organisation_id")).where(
+                model.status == Status.SUBMITTED, record_scope(model, user)
+            )
+        )
     return union_all(*parts).subquery()
+
+
+def _position(session: Session, user: User, position: keyset.Position | None) -> keyset.Position | None:
+    """The cursor's UUID as the id of its row (which may have been reviewed since: it is looked
+    up in scope whatever its status; a row gone, None, starts the page at its time: keyset.UNKNOWN)."""
+    if position is None:
+        return None
+    since, slug, record_uuid = position.values
+    model = KINDS[slug].model
+    record_id = session.scalar(select(model.id).where(model.uuid == record_uuid, record_scope(model, user)))
+    return position.resolved((since, slug, record_id))
 
 
 def review_queue(
@@ -65,36 +77,45 @@ def review_queue(
     *,
     kind: str | None = None,
     organisation_id: int | None = None,
-    page: int = 1,
+    position: keyset.Position | None = None,
     per_page: int = 25,
 ) -> QueuePage:
-    """The page of submitted records the reviewer may act on, oldest first."""
-    waiting = _waiting(user, kind, organisation_id)
-    total = session.scalar(select(func.count()).select_from(waiting)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    rows = session.execute(
-        select(waiting.c.kind, waiting.c.id)
-        .order_by(waiting.c.waiting_since, waiting.c.kind, waiting.c.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    """The page of submitted records the reviewer may act on, oldest first, from ``position``."""
+    parts = []
+    for slug, kind_ in KINDS.items():
+        if kind and slug != kind:
+            continue
+        model = kind_.model
+        query = kind_.rows().where(model.status == Status.SUBMITTED, record_scope(model, user))
+        if organisation_id is not None:
+            query = query.where(model.organisation_id == organisation_id)
+        parts.append(keyset.Part(query, (waiting_since(model), slug, model.id)))
+    page = keyset.fetch(
+        session,
+        parts,
+        key=lambda record: (_since(record), _slug(record), record.id),
+        cursor=lambda record: keyset.encode(_since(record), _slug(record), record.uuid),
+        descending=False,
+        position=_position(session, user, position),
+        per_page=per_page,
+    )
+    everything = _waiting(user, kind)
+    counted = session.execute(
+        select(Organisation.id, Organisation.code, Organisation.local_name, func.count())
+        .select_from(everything)
+        .join(Organisation, Organisation.id == everything.c.organisation_id)
+        .group_by(Organisation.id)
+        .order_by(func.count().desc(), Organisation.code)
     ).all()
-    loaded: dict[tuple[str, int], RecordMixin] = {}
-    for slug in {slug for slug, _id in rows}:
-        kind_ = KINDS[slug]
-        ids = [record_id for s, record_id in rows if s == slug]
-        for record in session.scalars(kind_.rows().where(kind_.model.id.in_(ids))):
-            loaded[(slug, record.id)] = record
-    items = [(KINDS[slug], loaded[(slug, record_id)]) for slug, record_id in rows]
-    everything = _waiting(user, kind, None)
-    per_organisation = [
-        (code, name, n)
-        for code, name, n in session.execute(
-            select(Organisation.code, Organisation.local_name, func.count())
-            .select_from(everything)
-            .join(Organisation, Organisation.id == everything.c.organisation_id)
-            .group_by(Organisation.id)
-            .order_by(func.count().desc(), Organisation.code)
-        )
-    ]
-    return QueuePage(items, total, page, pages, per_organisation)
+    total = sum(n for org_id, _code, _name, n in counted if organisation_id in (None, org_id))
+    items = [(KINDS[_slug(record)], record) for record in page.items]
+    return QueuePage(
+        items, total, page.before, page.after, [(code, name, n) for _id, code, name, n in counted]
+    )
+
+
+_SLUGS = {kind.model: slug for slug, kind in KINDS.items()}
+
+
+def _slug(record: RecordMixin) -> str:
+    return _SLUGS[type(record)]

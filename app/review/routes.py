@@ -13,20 +13,20 @@ from werkzeug.wrappers import Response
 
 from forms.review import ApproveForm, BulkApproveForm, QueueFilterForm, ReopenForm, ReturnForm
 
+from .. import keyset
 from ..collation import in_order
 from ..entries.routes import act, load_record, render_detail
 from ..errors import DomainError
 from ..extensions import db
 from ..kinds import KIND_CONVERTER, KINDS, get_kind
 from ..models import Community, Organisation
-from ..paging import page_number
 from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, Change
 from ..services.scope import community_ids_in_scope, get_record_in_scope
 from ..vocabulary import Role
 from . import bp
-from .queue import review_queue
+from .queue import CURSOR, review_queue
 
 RECORD = f"/{KIND_CONVERTER}/<uuid:record_id>"
 REVIEWERS = (Role.COORDINATOR, Role.ADMIN)
@@ -51,7 +51,8 @@ def _queue_filters() -> QueueFilterForm:
 @bp.get("/review")
 @roles_required(*REVIEWERS)
 def queue() -> tuple[str, int]:
-    """Submitted records in the reviewer's scope, oldest first, with counts per organisation."""
+    """Submitted records in the reviewer's scope, oldest first, with counts per organisation; pages
+    from a cursor (``?after=``/``?before=``, see ``app.keyset``), an unreadable one is a 400."""
     filters = _queue_filters()
     kind = filters.kind.data or None
     organisation_id = None
@@ -62,15 +63,23 @@ def queue() -> tuple[str, int]:
         organisation_id = db.session.scalar(
             select(Organisation.id).where(Organisation.code == filters.organisation.data)
         )
+    bad_cursor = False
+    try:
+        position = keyset.position_from(request.args, CURSOR)
+    except keyset.BadCursor:
+        position, bad_cursor, status = None, True, 400
     page = review_queue(
         db.session,
         current_user,
         kind=kind,
         organisation_id=organisation_id,
-        page=page_number(),
+        position=position,
         per_page=current_app.config["PER_PAGE"],
     )
-    return render_template("review/queue.html", filters=filters, page=page, form=BulkApproveForm()), status
+    html = render_template(
+        "review/queue.html", filters=filters, page=page, form=BulkApproveForm(), bad_cursor=bad_cursor
+    )
+    return html, status
 
 
 @bp.post("/review/approve")

@@ -11,7 +11,7 @@ from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import DomainError
@@ -38,7 +38,8 @@ def load_user(user_id: str) -> User | None:
         key = uuid.UUID(user_id)
     except ValueError:
         return None
-    user = db.session.scalar(select(User).where(User.uuid == key))
+    # The organisation in the same statement: ``is_active`` reads it on every request.
+    user = db.session.scalar(select(User).options(joinedload(User.organisation)).where(User.uuid == key))
     if user is None or not user.is_active:
         return None
     if has_request_context() and flask_session.get(GENERATION_KEY) != user.session_generation:

@@ -224,14 +224,14 @@ def _check_open_month(session: Session, community_id: int, day: date) -> None:
 
 
 def _check_values(session: Session, organisation_id: int, values: dict) -> None:
-    """The rules on content the services own: the community's district, closed months."""
-    organisation_district = session.scalar(
-        select(Organisation.district_id).where(Organisation.id == organisation_id)
-    )
-    community_district = session.scalar(
-        select(Community.district_id).where(Community.id == values["community_id"])
-    )
-    if community_district is None or community_district != organisation_district:
+    """The rules on content the services own: the community's district, closed months.
+
+    The organisation and the community are read by primary key (a volunteer's organisation is
+    already in the session, loaded with the user), and stay there for the audit diff's codes.
+    """
+    organisation = _by_id(session, Organisation, organisation_id)
+    community = _by_id(session, Community, values["community_id"])
+    if community is None or organisation is None or community.district_id != organisation.district_id:
         raise DomainError(
             _("Choose a community in your area."), field="community", code="community_outside_district"
         )
@@ -273,12 +273,29 @@ def _is_text(model: type[RecordMixin], key: str) -> bool:
     return key in text_fields(model)
 
 
+#: ``session.info`` key of the places read by :func:`_by_id`, held for the session's life.
+_HELD = "lifecycle.places"
+
+
+def _by_id(session: Session, model: type, key: object) -> object | None:
+    """The row with that primary key, from the session when it holds it already (no statement).
+
+    The session keeps only weak references: the row is held here (a few places per session) so
+    that the audit diff, after the flush, finds it still there.
+    """
+    if key is None:
+        return None
+    row = session.get(model, key)
+    if row is not None:
+        session.info.setdefault(_HELD, {})[(model, key)] = row
+    return row
+
+
 def _comparable(session: Session, key: str, value: object) -> object:
     """A value as the audit log keeps it: codes, numbers, ISO dates."""
-    if key == "community_id":
-        return session.scalar(select(Community.code).where(Community.id == value))
-    if key == "organisation_id":
-        return session.scalar(select(Organisation.code).where(Organisation.id == value))
+    if key in ("community_id", "organisation_id"):
+        row = _by_id(session, Community if key == "community_id" else Organisation, value)
+        return row.code if row is not None else None
     if isinstance(value, date | datetime):
         return value.isoformat()
     if hasattr(value, "value"):
@@ -372,9 +389,15 @@ def _apply_ratings(record: DriverAssessment, ratings: dict[str, tuple[int, str]]
 # -- Applying a change -----------------------------------------------------------------------------
 
 
-def create(session: Session, actor: User, kind: Kind, change: Change) -> RecordMixin:
-    """A new record of ``kind`` for the actor's organisation, as a draft or sent for review."""
-    if change.record_uuid is not None:
+def create(
+    session: Session, actor: User, kind: Kind, change: Change, *, looked_up: bool = False
+) -> RecordMixin:
+    """A new record of ``kind`` for the actor's organisation, as a draft or sent for review.
+
+    ``looked_up``: the caller has just looked for the UUID in this transaction and found nothing
+    (the unique UUID still refuses a copy stored in between, as :class:`IntegrityError`).
+    """
+    if change.record_uuid is not None and not looked_up:
         existing = session.scalar(select(kind.model).where(kind.model.uuid == change.record_uuid))
         if existing is not None:
             raise AlreadyStored(existing)

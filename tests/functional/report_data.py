@@ -43,7 +43,14 @@ def build(make, db) -> Known:
         # (author, community, day, recommendations, groups, cells)
         (osh, OSH, date(2025, 2, 3), ("R6", "R7"), ("youth", "imams"), {"f_18_29": 12, "m_18_29": 3}),
         (osh, OSH, date(2025, 2, 20), ("R6",), ("youth",), {"f_u18": 7, "m_u18": 9, "m_30_59": 2}),
-        (osh, OSH_2, date(2025, 3, 5), ("R7",), ("imams",), {"m_30_59": 25, "m_60p": 6, "first_time_participants": 11}),
+        (
+            osh,
+            OSH_2,
+            date(2025, 3, 5),
+            ("R7",),
+            ("imams",),
+            {"m_30_59": 25, "m_60p": 6, "first_time_participants": 11},
+        ),
         (sughd, SUGHD, date(2025, 4, 10), ("R8",), ("migrants",), {"m_18_29": 30, "f_30_59": 4}),
         (sughd, SUGHD, date(2025, 5, 1), ("R6", "R8"), ("women",), {"f_18_29": 8, "f_30_59": 8}),
     ]

@@ -19,6 +19,8 @@ from . import entry_data
         "/reports/export.xlsx?from=2015-01-01&to=9999-12-31",
         "/dashboard?to=9999-12-31",
         "/activities?page=100000000000000000000",
+        "/activities?after=100000000000000000000",
+        "/review?before=100000000000000000000.activities.1",
     ],
 )
 def test_listed_urls(client, login_as, make, db, url):

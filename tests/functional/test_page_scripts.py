@@ -20,10 +20,10 @@ from .test_i18n_pages import _sign_in, visible_text
 LATIN = re.compile(r"[A-Za-z]")
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 #: Codes people read as codes: R4, KG-O-KSU-02, LCPC-KARASUU, ORG-7, a UUID (or its first part),
-#: a SHA-256 (the register of issued reports), a file's type.
+#: a SHA-256 (the register of issued reports), a file's type, a file's name (an export's).
 CODE = re.compile(
     r"\b(?:R\d{1,2}|[A-Z0-9]+(?:[-_][A-Z0-9]+)+|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9a-f]{8,64}…?)"
-    r"(?![\w-])|\b(?:SHA-256|Excel)\b"
+    r"(?![\w-])|\b(?:SHA-256|Excel)\b|\byntymak-[\w.-]+\.(?:xlsx|zip)\b"
 )
 #: The other script may be at most this share of the letters of a page.
 MAX_SHARE = 0.03

@@ -25,6 +25,16 @@ def _day(rng: random.Random) -> date:
     return date(year, rng.randint(1, 12), rng.randint(1, 28))
 
 
+@pytest.fixture(params=["summaries", "records"], autouse=True)
+def source(request, monkeypatch):
+    """Every test twice: actuals read from the summary tables where they can be, and from the
+    records alone (each must equal the count made here)."""
+    from reports import results
+
+    monkeypatch.setattr(results, "USE_SUMMARIES", request.param == "summaries")
+    return request.param
+
+
 @pytest.fixture
 def seeded(make, db):
     rng = random.Random(13)

@@ -8,6 +8,7 @@ role x scope matrix is in ``test_access.py``.
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -45,6 +46,11 @@ ACCESS: dict[str, object] = {
     "dashboard.index": REPORTS,
     "dashboard.export": REPORTS,
     "dashboard.issued": REPORTS,
+    "dashboard.export_csv": REVIEWERS,  # the coordinator audience only: test_background_exports.py
+    "dashboard.exports": REPORTS,  # a user's own jobs only (anyone else's: 404)
+    "dashboard.export_job": REPORTS,
+    "dashboard.export_job_status": REPORTS,
+    "dashboard.export_download": REPORTS,
     "results.targets": RECORDS,  # programme scope too: tests/functional/test_results_targets.py
     "results.targets_template": RECORDS,
     "results.manual_actuals": RECORDS,
@@ -117,6 +123,7 @@ def world(make, db):
         "level": "districts",
         "programme_code": "NO-SUCH-PROGRAMME",
         "indicator_code": "NO-SUCH-INDICATOR",
+        "job_uuid": uuid.uuid4(),  # no such export job: 404 for the roles that may look
     }
     return people, values
 
@@ -180,13 +187,14 @@ def test_every_post_refuses_a_missing_csrf_token(app, client, world, csrf_enable
 
 
 def _row_counts() -> dict[str, int]:
-    """Rows per table, audit log and report register aside (reading a page or downloading a
-    report is audited and registered, which is a record of the reading, not a change of data)."""
+    """Rows per table, audit log, report register and export jobs aside (reading a page or
+    downloading a report is audited and registered, and a big one is a job: a record of the
+    reading, not a change of data)."""
     app_db.session.expire_all()
     return {
         table.name: app_db.session.scalar(select(func.count()).select_from(table))
         for table in app_db.metadata.sorted_tables
-        if table.name not in ("audit_events", "issued_reports")
+        if table.name not in ("audit_events", "issued_reports", "export_jobs")
     }
 
 

@@ -1,0 +1,166 @@
+"""Keeping the summary tables (:mod:`app.models.summaries`) equal to the records (issue 14).
+
+Every change of a record through the ORM (the record lifecycle, the review, the sync, a paper
+form, the purge, and a test's own rows alike) is seen by two session hooks around its flush:
+before it, what the changed records add to each summary is read from the database (still the old
+state); after it, the same query gives the new state; the difference is added to the summary
+rows (an upsert per row: ``n = n + delta``), in the same transaction as the change, so a rollback
+takes both back. A row that falls to zero records is deleted. The query is the one
+:func:`rebuild` runs over all records (``reports.facts.grouped``), restricted to the records
+changed: one rule for both.
+
+Writes that bypass the ORM (the bulk demo seed) call :func:`rebuild` afterwards.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, and_, delete, event, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from reports.facts import FACTS, Fact, grouped
+
+from ..models import Activity, DriverAssessment, DriverRating, Incident
+from ..models.summaries import SUMMARY_TABLES
+
+_MODELS = (Activity, Incident, DriverAssessment)
+_OLD, _NEW = "summaries.old", "summaries.new"
+#: Records per restricted query (an IN list kept short).
+_CHUNK = 500
+
+
+def rebuild(session: Session) -> dict[str, int]:
+    """Empty every summary table and fill it again from all the records; returns rows per table.
+    Flushes, never commits."""
+    session.flush()
+    connection = session.connection()
+    dialect = connection.dialect.name
+    counts = {}
+    for table in SUMMARY_TABLES:
+        connection.execute(delete(table))
+    for fact in FACTS:
+        query = grouped(fact, dialect)
+        connection.execute(fact.table.insert().from_select(list(fact.key) + list(fact.sums), query))
+        counts[fact.table.name] = connection.execute(
+            select(func.count()).select_from(fact.table)
+        ).scalar_one()
+    return counts
+
+
+def is_empty(session: Session) -> bool:
+    """No summary row at all (a database migrated before summaries, or never seeded)."""
+    return session.execute(select(SUMMARY_TABLES[0].c.n).limit(1)).first() is None
+
+
+def _state(connection: Connection, model: type, ids: set[int]) -> dict[Fact, dict[tuple, list[int]]]:
+    """What the records ``ids`` of ``model`` add to each of its summaries now: ``{fact: {key: sums}}``."""
+    dialect = connection.dialect.name
+    found: dict[Fact, dict[tuple, list[int]]] = {}
+    ordered = sorted(ids)
+    for fact in FACTS:
+        if fact.model is not model:
+            continue
+        rows: dict[tuple, list[int]] = {}
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            for row in connection.execute(grouped(fact, dialect, model.id.in_(chunk))):
+                key = tuple(_plain(value) for value in row[: len(fact.key)])
+                sums = [int(value) for value in row[len(fact.key) :]]
+                if key in rows:  # the same key from two chunks
+                    rows[key] = [a + b for a, b in zip(rows[key], sums, strict=True)]
+                else:
+                    rows[key] = sums
+        found[fact] = rows
+    return found
+
+
+def _plain(value: object) -> object:
+    """Enum members as their value, dates as they are: keys compare alike before and after."""
+    return getattr(value, "value", value)
+
+
+def _touched(session: Session, objects: Iterable[object]) -> dict[type, set[int]]:
+    """The stored records among ``objects`` (a rating counts for its assessment)."""
+    ids: dict[type, set[int]] = defaultdict(set)
+    for obj in objects:
+        if isinstance(obj, _MODELS) and obj.id is not None:
+            ids[type(obj)].add(obj.id)
+        elif isinstance(obj, DriverRating) and obj.assessment_id is not None:
+            ids[DriverAssessment].add(obj.assessment_id)
+    return ids
+
+
+def _before_flush(session: Session, _context: object, _instances: object) -> None:
+    changed = [*session.dirty, *session.deleted]
+    new = [obj for obj in session.new if isinstance(obj, (*_MODELS, DriverRating))]
+    ids = _touched(session, changed)
+    ids_new_ratings = _touched(session, new)  # a rating added to a stored assessment
+    for model, more in ids_new_ratings.items():
+        ids[model] |= more
+    if not ids and not new:
+        return
+    connection = session.connection()
+    old = {model: _state(connection, model, found) for model, found in ids.items()}
+    session.info[_OLD] = (ids, old)
+    session.info[_NEW] = [obj for obj in new if isinstance(obj, _MODELS)]
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    if _OLD not in session.info:
+        return
+    ids, old = session.info.pop(_OLD)
+    created = session.info.pop(_NEW, [])
+    everyone: dict[type, set[int]] = defaultdict(set, {model: set(found) for model, found in ids.items()})
+    for obj in created:
+        if obj.id is not None:
+            everyone[type(obj)].add(obj.id)
+    connection = session.connection()
+    for model, found in everyone.items():
+        now = _state(connection, model, found)
+        before = old.get(model, {})
+        for fact, rows in now.items():
+            _add(connection, fact, _difference(before.get(fact, {}), rows))
+
+
+def _difference(before: dict[tuple, list[int]], after: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
+    changes = {}
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        width = len(old or new)
+        delta = [b - a for a, b in zip(old or [0] * width, new or [0] * width, strict=True)]
+        if any(delta):
+            changes[key] = delta
+    return changes
+
+
+def _add(connection: Connection, fact: Fact, changes: dict[tuple, list[int]]) -> None:
+    """Add each change to its summary row (made when missing); delete the rows left with none."""
+    if not changes:
+        return
+    table = fact.table
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    values = [
+        dict(zip((*fact.key, *fact.sums), (*key, *delta), strict=True)) for key, delta in changes.items()
+    ]
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c[name] for name in fact.key],
+        set_={name: table.c[name] + statement.excluded[name] for name in fact.sums},
+    )
+    connection.execute(statement, values)
+    for key, delta in changes.items():
+        if delta[0] >= 0:  # n did not fall: the row still counts records
+            continue
+        match = and_(*(table.c[name] == value for name, value in zip(fact.key, key, strict=True)))
+        connection.execute(delete(table).where(match, table.c.n <= 0))
+
+
+def install() -> None:
+    """Watch every session's flushes (called once, by the app factory)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)

@@ -1,0 +1,116 @@
+"""What one submission costs the database (issue 14, bench/submit_profile.py): statements counted,
+not timed. A valid form POST or API PUT reads no list of places (the community is checked by the
+records service, not against the picker's options), loads the user with its organisation in one
+statement, looks the UUID up once, and reads each place once; the options made from the
+vocabulary are built once per language.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import event
+
+from app.extensions import db as _db
+from forms.entries import CHOICES_CACHE, ActivityForm
+
+from . import entry_data
+
+PICKER = re.compile(r"FROM communities JOIN districts", re.IGNORECASE)
+
+
+@contextmanager
+def statements():
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_rest) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(_db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", record)
+
+
+def _not_summaries(seen: list[str]) -> list[str]:
+    """Leave out the summary tables' upkeep (app/services/summaries.py), measured on its own."""
+    return [s for s in seen if "summary_" not in s and "AS month" not in s]
+
+
+def _count(seen: list[str], pattern: str) -> int:
+    return sum(1 for s in seen if re.search(pattern, s, re.IGNORECASE))
+
+
+@pytest.fixture
+def home(make):
+    return make.community("KG-O-KSU-02")
+
+
+def test_an_api_put_reads_no_list_and_each_thing_once(client, login_as, volunteer, home):
+    api = login_as(volunteer)
+    body = {**entry_data.activity(home.id), "status": "submitted"}
+    body.pop("submit")
+    with statements() as seen:
+        response = api.put(f"/api/v1/activities/{uuid.uuid4()}", json=body)
+    assert response.status_code == 201, response.get_json()
+    mine = _not_summaries(seen)
+    assert not any(PICKER.search(s) for s in mine)  # the form is built once, and lists nothing
+    assert _count(mine, r"^SELECT .* FROM users ") == 1  # with its organisation (a join)
+    assert _count(mine, r"^SELECT .* FROM organisations ") == 0
+    assert _count(mine, r"^SELECT .* FROM activities WHERE activities.uuid") == 1
+    assert (
+        _count(mine, r"^SELECT .* FROM communities WHERE communities.id") <= 1
+    )  # once, if not in the session
+    assert _count(mine, r"^INSERT INTO audit_events") == 1
+
+
+def test_a_form_post_reads_no_list_and_no_reload(client, login_as, volunteer, home):
+    page = login_as(volunteer)
+    with statements() as seen:
+        response = page.post(
+            "/activities/new", data={**entry_data.activity(home.id), "record_uuid": str(uuid.uuid4())}
+        )
+    assert response.status_code == 303
+    mine = _not_summaries(seen)
+    assert not any(PICKER.search(s) for s in mine)
+    assert _count(mine, r"^SELECT .* FROM activities") == 1  # the UUID looked up, no reload afterwards
+    assert (
+        _count(mine, r"^SELECT .* FROM communities WHERE communities.id") <= 1
+    )  # once, if not in the session
+    assert _count(mine, r"^INSERT INTO audit_events") == 1
+
+
+def test_the_form_shown_again_still_offers_the_communities(client, login_as, volunteer, home):
+    page = login_as(volunteer)
+    with statements() as seen:
+        assert page.get("/activities/new").status_code == 200
+    assert sum(1 for s in seen if PICKER.search(s)) == 1  # the page reads the list, once
+    response = page.post("/activities/new", data=entry_data.activity(home.id, date=""))
+    assert response.status_code == 422
+    assert f'value="{home.id}"' in response.get_data(as_text=True)
+
+
+def test_vocabulary_options_are_built_once_per_language(app, db, volunteer):
+    app.extensions.pop(CHOICES_CACHE, None)
+    labels = {}
+    for locale in ("en", "ru", "en"):
+        with app.test_request_context(), force_locale(locale):
+            form = ActivityForm(user=volunteer, formdata=None)
+            labels.setdefault(locale, []).append([c.label for c in form.drivers.choices])
+    assert labels["en"][0] == labels["en"][1]
+    assert labels["ru"][0] != labels["en"][0]  # translated, each language its own
+    cached = app.extensions[CHOICES_CACHE]
+    assert {("drivers", "en"), ("drivers", "ru")} <= set(cached)
+    # Each form has options of its own: changing one changes no other form.
+    with app.test_request_context(), force_locale("en"):
+        first, second = (
+            ActivityForm(user=volunteer, formdata=None),
+            ActivityForm(user=volunteer, formdata=None),
+        )
+        first.drivers.choices[0].label = "changed"
+        assert second.drivers.choices[0].label != "changed"
