@@ -63,6 +63,7 @@ translations: venv
 
 bench: venv compile-translations
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.scale --write $(SCALE_ARGS)
 
 # The same on a throwaway PostgreSQL started as .ci/run does (scripts/throwaway-pg.sh), removed after.
 .PHONY: bench-pg

@@ -287,8 +287,9 @@ def report(phases: list[Phase], check: dict, context: dict) -> str:
         "(`-w 2`, sync workers, "
         f"`YNTYMAK_CONFIG=production`) on 127.0.0.1, SQLite, locust {context['locust']} on the same machine "
         f"({os.cpu_count()} CPUs, Python {platform.python_version()}); the demo of 2,000 activities plus "
-        "64 volunteers and 4 coordinators. Response times in ms as locust measures them (above 100 ms "
-        "rounded to 10 ms). Server CPU: gunicorn's master and workers, CPU seconds per request.",
+        "64 volunteers and 4 coordinators. Response times in ms as locust measures them (rounded to 10 ms "
+        "above 100 ms, to 100 ms above 1 s). Server CPU: gunicorn's master and workers, CPU time per "
+        "request. Page submissions follow the redirect to the entry, as a browser does.",
         "",
         f"Load average (1 min) before the run: {context['load_before']:.2f}"
         + (
@@ -399,7 +400,11 @@ def main() -> None:
             ("Volunteer", "Coordinator"),
             args.volunteers + args.coordinators,
             seconds[0],
-            {"LOAD_RATE": str(args.rate), "LOAD_VOLUNTEERS": str(args.volunteers)},
+            {
+                "LOAD_RATE": str(args.rate),
+                "LOAD_VOLUNTEERS": str(args.volunteers),
+                "LOAD_COORDINATORS": str(args.coordinators),
+            },
         ),
         Phase("burst", ("Burst",), args.burst_users, seconds[1]),
         Phase("trivial", ("Visitor",), args.burst_users, seconds[2]),

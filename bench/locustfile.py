@@ -172,6 +172,8 @@ class Burst(SubmittingUser):
 
 
 class Coordinator(LoadUser):
+    # Exactly this many, the rest of the users being volunteers (locust would split them evenly).
+    fixed_count = int(os.environ.get("LOAD_COORDINATORS", "4"))
     wait_time = between(2, 4)
 
     def on_start(self) -> None:

@@ -10,15 +10,23 @@ process so that peak memory is its own:
 - pandas: the same rows into DataFrames written with ``DataFrame.to_excel`` (what people write by
           hand).
 
-Usage: ``python -m bench.run [--activities N] [--incidents N] [--keep DIR]``.
+With ``DATABASE_URL`` set to a PostgreSQL database (``make bench-pg`` starts a throwaway server),
+the same runs on PostgreSQL, in a scratch database ``<name>_bench`` created beside it and dropped
+afterwards (the database named is never touched); otherwise on SQLite. ``--scale`` times only the
+seed, at a national programme's size (1,000,000 activities, 300,000 incidents, 50,000 assessments
+unless given).
+
+Usage: ``python -m bench.run [--activities N] [--incidents N] [--assessments N] [--scale] [--keep DIR]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -186,7 +194,7 @@ def _run_contender(name: str, url: str, out: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _machine() -> str:
+def _machine(url: str | None = None) -> str:
     import platform
     import sqlite3
 
@@ -194,11 +202,75 @@ def _machine() -> str:
     import pandas
 
     lxml = "yes" if openpyxl.LXML else "no"
+    server = f"PostgreSQL {_pg_version(url)}, " if url and url.startswith("postgresql") else ""
     return (
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"Python {platform.python_version()}, {server}SQLite {sqlite3.sqlite_version}, "
         f"openpyxl {openpyxl.__version__} (lxml {lxml}), pandas {pandas.__version__}, "
         f"{os.cpu_count()} CPUs, {platform.machine()}"
     )
+
+
+def _pg_version(url: str) -> str:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SHOW server_version")).scalar_one().split()[0]
+    finally:
+        engine.dispose()
+
+
+def _database(workdir: Path, keep: bool) -> tuple[str, str]:
+    """``(url, label)`` of a fresh database for the run, removed at exit unless kept: on the
+    PostgreSQL server of ``DATABASE_URL`` a scratch database beside the one named, else SQLite."""
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith("postgresql"):
+        return f"sqlite:///{workdir / 'bench.sqlite'}", "SQLite"
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(server)
+    name = f"{base.database}_bench"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    if not keep:
+        atexit.register(drop)
+    return base.set(database=name).render_as_string(hide_password=False), f"PostgreSQL (database {name})"
+
+
+def _seed(url: str, database: str, activities: int, incidents: int, assessments: int) -> float:
+    """``init-db`` and ``seed-demo`` through the real commands, timed; returns the seed's seconds."""
+    print(
+        f"Seeding {activities:,} activities, {incidents:,} incidents and {assessments:,} assessments "
+        f"into {database} (load {_load()}) ...",
+        flush=True,
+    )
+    started = time.perf_counter()
+    _flask(url, "init-db")
+    ready = time.perf_counter()
+    counts = {"activities": activities, "incidents": incidents, "assessments": assessments}
+    added = _flask(url, "seed-demo", *(f"--{name}={n}" for name, n in counts.items()), "--no-accounts")
+    done = time.perf_counter()
+    own = added.rsplit(" in ", 1)[-1].rstrip(" s.")  # "Added ... in 81.3 s."
+    print(
+        f"  init-db {ready - started:.1f} s; seed-demo {done - ready:.1f} s, of which the records "
+        f"{own} s (the rest: start-up, commit, summaries, ANALYZE); load {_load()}",
+        flush=True,
+    )
+    return done - ready
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 #: Where the sections that others write begin (bench/weights.py, then the Lighthouse scores
@@ -211,11 +283,31 @@ def _kept_sections() -> str:
     return "\n" + text[text.index(KEPT) :] if KEPT in text else ""
 
 
+#: A PostgreSQL run's figures go between these, at the end of the file (a SQLite run keeps them).
+PG_START, PG_END = "<!-- postgresql: start (bench/run.py) -->", "<!-- postgresql: end -->"
+
+
+def _write_results(report: str, database: str) -> None:
+    if not database.startswith("PostgreSQL"):
+        RESULTS.write_text(report + _kept_sections())
+        return
+    text = RESULTS.read_text() if RESULTS.exists() else ""
+    figures = report.split("## Reading the figures")[0].rstrip()  # the notes are SQLite's
+    figures = figures.replace("# Report benchmark", "## Report benchmark on PostgreSQL", 1)
+    block = f"{PG_START}\n{figures}\n{PG_END}"
+    if PG_START in text and PG_END in text:
+        text = text[: text.index(PG_START)] + block + text[text.index(PG_END) + len(PG_END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    RESULTS.write_text(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--activities", type=int, default=100_000)
-    parser.add_argument("--incidents", type=int, default=30_000)
-    parser.add_argument("--assessments", type=int, default=5_000)
+    parser.add_argument("--activities", type=int, help="default 100,000 (--scale: 1,000,000)")
+    parser.add_argument("--incidents", type=int, help="default 30,000 (--scale: 300,000)")
+    parser.add_argument("--assessments", type=int, help="default 5,000 (--scale: 50,000)")
+    parser.add_argument("--scale", action="store_true", help="Time the seed only, by default at 1M records.")
     parser.add_argument("--keep", help="Keep the database and files in this directory.")
     parser.add_argument("--contender", choices=("ours", "floor", "pandas"), help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -226,26 +318,22 @@ def main() -> None:
         print(json.dumps(contender(args.contender, args.db, args.out)))
         return
 
+    for name, usual, at_scale in (
+        ("activities", 100_000, 1_000_000),
+        ("incidents", 30_000, 300_000),
+        ("assessments", 5_000, 50_000),
+    ):
+        if getattr(args, name) is None:
+            setattr(args, name, at_scale if args.scale else usual)
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="yntymak-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{workdir / 'bench.sqlite'}"
-    print(
-        f"Seeding {args.activities:,} activities and {args.incidents:,} incidents in {workdir} ...",
-        flush=True,
-    )
-    started = time.perf_counter()
-    _flask(url, "init-db")
-    _flask(
-        url,
-        "seed-demo",
-        "--activities",
-        str(args.activities),
-        "--incidents",
-        str(args.incidents),
-        "--assessments",
-        str(args.assessments),
-    )
-    print(f"  seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    if not args.keep:
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    url, database = _database(workdir, keep=bool(args.keep))
+    print(f"{_machine(url)}.", flush=True)
+    _seed(url, database, args.activities, args.incidents, args.assessments)
+    if args.scale:
+        return
 
     dashboard = dashboard_timings(url)
     print("Dashboard (median of 7, ms):", dashboard, flush=True)
@@ -291,8 +379,8 @@ def main() -> None:
             "",
             f"`make bench` on {date.today():%Y-%m-%d}: {args.activities:,} activities, "
             f"{args.incidents:,} incidents, {args.assessments:,} assessments seeded with `seed-demo`; "
-            "SQLite; one run.",
-            f"{_machine()}.",
+            f"{database.split(' (')[0]}; one run.",
+            f"{_machine(url)}.",
             "",
             "Full coordinator workbook (every activity and incident, all periods), each contender in its own "
             "process. Peak RSS is the whole process (interpreter, Flask, SQLAlchemy included); growth is "
@@ -307,7 +395,7 @@ def main() -> None:
     )
     print(report)
     if not args.no_write:
-        RESULTS.write_text(report + _kept_sections())
+        _write_results(report, database)
         print(f"Written to {RESULTS.relative_to(ROOT)}")
 
 

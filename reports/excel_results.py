@@ -23,6 +23,8 @@ DECIMAL = "#,##0.0#"
 if TYPE_CHECKING:
     from .excel import WorkbookBuilder
 
+#: Each indicator's chart.
+CHART_TITLE = N_("%(code)s: target and actual")
 #: A quarter as the sheet names it.
 QUARTER = N_("Q%(number)d %(year)d")  # as the results page (app/results/page.py)
 
@@ -78,7 +80,7 @@ class ResultsSheet:
             )
         last = sheet.rows
         chart = charts.columns(
-            title=f"{indicator.code}: {t(N_('target and actual'))}",
+            title=t(CHART_TITLE) % {"code": indicator.code},
             value_title=indicator.unit or None,
             category_title=t(N_("Quarter")),
             values=Reference(sheet.ws, min_col=2, max_col=3, min_row=first - 1, max_row=last),

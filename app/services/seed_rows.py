@@ -146,12 +146,14 @@ class RowMaker:
         (drawing by weight and redrawing a repeat is drawing from those left, by weight)."""
         r = self.random
         cum, total = profile
-        extra = bonus * len(favoured)
+        extra, last = bonus * len(favoured), len(favoured) - 1
         k = (1, 2, 2, 3)[int(4 * r())]
         picked: list[str] = []
         for _attempt in range(50):
             u = r() * (total + extra)
-            driver = DRIVER_CODES[bisect(cum, u)] if u < total else favoured[int((u - total) / bonus)]
+            driver = (
+                DRIVER_CODES[bisect(cum, u)] if u < total else favoured[min(last, int((u - total) / bonus))]
+            )
             if driver not in picked:
                 picked.append(driver)
                 if len(picked) == k:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 
-from sqlalchemy import Connection, and_, delete, event, func, select
+from sqlalchemy import Connection, Select, bindparam, delete, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -56,6 +57,33 @@ def is_empty(session: Session) -> bool:
     return session.execute(select(SUMMARY_TABLES[0].c.n).limit(1)).first() is None
 
 
+@cache
+def _restricted(fact: Fact, dialect: str) -> Select:
+    """The fact's summary rows of the records whose ids are bound as ``ids``; built once (building
+    a statement costs more than running it on a few records)."""
+    return grouped(fact, dialect, fact.model.id.in_(bindparam("ids", expanding=True)))
+
+
+@cache
+def _upsert(fact: Fact, dialect: str) -> object:
+    """``INSERT .. ON CONFLICT (key) DO UPDATE SET sum = sum + excluded.sum``, built once."""
+    table = fact.table
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c[name] for name in fact.key],
+        set_={name: table.c[name] + statement.excluded[name] for name in fact.sums},
+    )
+
+
+@cache
+def _delete_empty(fact: Fact) -> object:
+    """Deletes the row of the bound key when it counts no record any more; built once."""
+    table = fact.table
+    return delete(table).where(
+        *(table.c[name] == bindparam(f"k_{name}") for name in fact.key), table.c.n <= 0
+    )
+
+
 def _state(connection: Connection, model: type, ids: set[int]) -> dict[Fact, dict[tuple, list[int]]]:
     """What the records ``ids`` of ``model`` add to each of its summaries now: ``{fact: {key: sums}}``."""
     dialect = connection.dialect.name
@@ -67,7 +95,7 @@ def _state(connection: Connection, model: type, ids: set[int]) -> dict[Fact, dic
         rows: dict[tuple, list[int]] = {}
         for start in range(0, len(ordered), _CHUNK):
             chunk = ordered[start : start + _CHUNK]
-            for row in connection.execute(grouped(fact, dialect, model.id.in_(chunk))):
+            for row in connection.execute(_restricted(fact, dialect), {"ids": chunk}):
                 key = tuple(_plain(value) for value in row[: len(fact.key)])
                 sums = [int(value) for value in row[len(fact.key) :]]
                 if key in rows:  # the same key from two chunks
@@ -141,22 +169,17 @@ def _add(connection: Connection, fact: Fact, changes: dict[tuple, list[int]]) ->
     """Add each change to its summary row (made when missing); delete the rows left with none."""
     if not changes:
         return
-    table = fact.table
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     values = [
         dict(zip((*fact.key, *fact.sums), (*key, *delta), strict=True)) for key, delta in changes.items()
     ]
-    statement = insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c[name] for name in fact.key],
-        set_={name: table.c[name] + statement.excluded[name] for name in fact.sums},
-    )
-    connection.execute(statement, values)
-    for key, delta in changes.items():
-        if delta[0] >= 0:  # n did not fall: the row still counts records
-            continue
-        match = and_(*(table.c[name] == value for name, value in zip(fact.key, key, strict=True)))
-        connection.execute(delete(table).where(match, table.c.n <= 0))
+    connection.execute(_upsert(fact, connection.dialect.name), values)
+    emptied = [
+        {f"k_{name}": value for name, value in zip(fact.key, key, strict=True)}
+        for key, delta in changes.items()
+        if delta[0] < 0  # n fell: the row may count no record any more
+    ]
+    if emptied:
+        connection.execute(_delete_empty(fact), emptied)
 
 
 def install() -> None:

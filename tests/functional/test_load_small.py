@@ -191,6 +191,18 @@ ROUND = [(way, resend) for resend in (None, "after", "together") for way in ("pa
 def volunteer(
     base: str, username: str, communities: list[int], start: threading.Barrier, tally: Tally
 ) -> None:
+    """One client's run; whatever goes wrong in it is a problem the test reports."""
+    try:
+        _volunteer(base, username, communities, start, tally)
+    except Exception as exc:  # reported by the test, not lost in the thread
+        with tally.lock:
+            tally.problems.append(f"{username}: {exc!r}")
+        start.abort()  # the others do not wait for this one at the start
+
+
+def _volunteer(
+    base: str, username: str, communities: list[int], start: threading.Barrier, tally: Tally
+) -> None:
     client = Client(base)
     token = client.hidden("/login")["csrf_token"]
     signed_in = client.send(
