@@ -9,6 +9,7 @@ at once; the services check again when they store.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -69,6 +70,31 @@ def _tidy(value: object) -> object:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
+def _code_field(pattern: re.Pattern, message: object, description: object) -> StringField:
+    """A code typed by hand: trimmed, upper-cased, at most 40 characters of ``pattern``."""
+    return StringField(
+        _l("Code"),
+        filters=[_code],
+        validators=[
+            DataRequired(_l("A code is required.")),
+            Length(max=40, message=_l("Use at most 40 characters.")),
+            Regexp(pattern.pattern, message=message),
+        ],
+        description=description,
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+def _name_field(longest: int) -> SafeStringField:
+    """The name in English (or Latin letters), spaces tidied; ``names`` holds the others."""
+    message = {200: _l("Use at most 200 characters."), 300: _l("Use at most 300 characters.")}[longest]
+    return SafeStringField(
+        _l("Name"),
+        filters=[_tidy],
+        validators=[DataRequired(_l("A name is required.")), Length(max=longest, message=message)],
+    )
+
+
 class AreaField(MultiCheckboxField):
     """Countries or regions, by code: only those of the user's area are offered or accepted."""
 
@@ -97,28 +123,12 @@ class AreaGroup:
 class ProgrammeForm(BaseForm):
     """A programme: code, names, period, area and the donors who see it."""
 
-    code = StringField(
-        _l("Code"),
-        filters=[_code],
-        validators=[
-            DataRequired(_l("A code is required.")),
-            Length(max=40, message=_l("Use at most 40 characters.")),
-            Regexp(
-                PROGRAMME_CODE.pattern,
-                message=_l("Use Latin capital letters, digits and hyphens only, e.g. PVE-KG-SOUTH."),
-            ),
-        ],
-        description=_l("Short and unique, e.g. PVE-KG-SOUTH. It is part of the page's address."),
-        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    code = _code_field(
+        PROGRAMME_CODE,
+        _l("Use Latin capital letters, digits and hyphens only, e.g. PVE-KG-SOUTH."),
+        _l("Short and unique, e.g. PVE-KG-SOUTH. It is part of the page's address."),
     )
-    name = SafeStringField(
-        _l("Name"),
-        filters=[_tidy],
-        validators=[
-            DataRequired(_l("A name is required.")),
-            Length(max=200, message=_l("Use at most 200 characters.")),
-        ],
-    )
+    name = _name_field(200)
     names = FormField(LocalNamesForm, label=_l("Name in each language"))
     start_date = DateField(_l("Start date"), validators=[InputRequired(message=_l("Enter the start date."))])
     end_date = DateField(_l("End date"), validators=[InputRequired(message=_l("Enter the end date."))])
@@ -221,28 +231,12 @@ class IndicatorForm(BaseForm):
     """An indicator: what it measures (with its filters), the recommendations it serves, its
     unit, direction, baseline and life-of-programme target."""
 
-    code = StringField(
-        _l("Code"),
-        filters=[_code],
-        validators=[
-            DataRequired(_l("A code is required.")),
-            Length(max=40, message=_l("Use at most 40 characters.")),
-            Regexp(
-                INDICATOR_CODE.pattern,
-                message=_l("Use Latin letters, digits, dots and hyphens only, e.g. 1.1 or OUT-2."),
-            ),
-        ],
-        description=_l("Unique in the programme, e.g. 1.1 or OUT-2."),
-        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    code = _code_field(
+        INDICATOR_CODE,
+        _l("Use Latin letters, digits, dots and hyphens only, e.g. 1.1 or OUT-2."),
+        _l("Unique in the programme, e.g. 1.1 or OUT-2."),
     )
-    name = SafeStringField(
-        _l("Name"),
-        filters=[_tidy],
-        validators=[
-            DataRequired(_l("A name is required.")),
-            Length(max=300, message=_l("Use at most 300 characters.")),
-        ],
-    )
+    name = _name_field(300)
     names = FormField(LocalNamesForm, label=_l("Name in each language"))
     measure = SelectField(
         _l("What it measures"),

@@ -30,7 +30,7 @@ from ..vocabulary import (
     Sex,
 )
 from .audit import log_event
-from .programme_admin import quarter_name
+from .programme_admin import assign_changed, quarter_name
 
 #: Indicator codes: as logframes number them, e.g. ``1.1``, ``OUT-2`` (stored upper-case).
 INDICATOR_CODE = re.compile(r"^[A-Z0-9]+(?:[.-][A-Z0-9]+)*$")
@@ -263,10 +263,7 @@ def update_indicator(session: Session, indicator: Indicator, values: dict, *, ac
     """Change an indicator; audited with the names of the fields changed; returns them."""
     checked = _indicator_values(session, indicator.programme, values, indicator)
     _stored_figures(indicator, checked)
-    before = {key: _indicator_comparable(indicator, key) for key in checked}
-    for key, value in checked.items():
-        setattr(indicator, key, value)
-    changed = sorted(key for key in checked if _indicator_comparable(indicator, key) != before[key])
+    changed = assign_changed(indicator, checked, _indicator_comparable)
     if changed:
         session.flush()
         log_event(

@@ -10,6 +10,7 @@ transaction of a submission.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from flask_babel import gettext as _
@@ -186,6 +187,15 @@ def _programme_values(session: Session, actor: User, values: dict, exclude: Prog
     }
 
 
+def assign_changed(target: object, values: dict, comparable: Callable[[object, str], object]) -> list[str]:
+    """Set ``values`` on ``target``; the names of the fields whose ``comparable`` form changed
+    (what the audit event lists), in order."""
+    before = {key: comparable(target, key) for key in values}
+    for key, value in values.items():
+        setattr(target, key, value)
+    return sorted(key for key in values if comparable(target, key) != before[key])
+
+
 def _comparable(programme: Programme, key: str) -> object:
     value = getattr(programme, key)
     if key in ("countries", "regions"):
@@ -220,10 +230,7 @@ def update_programme(session: Session, programme: Programme, values: dict, *, ac
     baseline outside it. Audited with the names of the fields changed; returns them."""
     checked = _programme_values(session, actor, values, programme)
     _orphans(programme, checked["start_date"], checked["end_date"])
-    before = {key: _comparable(programme, key) for key in checked}
-    for key, value in checked.items():
-        setattr(programme, key, value)
-    changed = sorted(key for key in checked if _comparable(programme, key) != before[key])
+    changed = assign_changed(programme, checked, _comparable)
     if changed:
         session.flush()
         log_event(
