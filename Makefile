@@ -88,3 +88,8 @@ bench-weights: venv compile-translations
 .PHONY: bench-load
 bench-load: venv compile-translations
 	$(PY) -m bench.load $(BENCH_LOAD_ARGS)
+
+# The same on a throwaway PostgreSQL (started and removed as .ci/run does).
+.PHONY: bench-load-pg
+bench-load-pg: venv compile-translations
+	scripts/throwaway-pg.sh $(PY) -m bench.load $(BENCH_LOAD_ARGS)

@@ -146,9 +146,6 @@ def seed_demo_command(
         )
     except DomainError as exc:
         _fail(str(exc))
-    from .services import summaries
-
-    summaries.rebuild(db.session)  # the records went in in bulk, past the session's hooks
     db.session.commit()
     update_statistics()
     click.echo(

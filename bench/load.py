@@ -1,7 +1,8 @@
 """Load benchmark of the served app (``make bench-load``): gunicorn with the production config, locust.
 
-Seeds a fresh SQLite database in a temporary directory (``init-db``, a small ``seed-demo``, and
-64 volunteers and 4 coordinators made by ``app.services.users.add_user``: bench/loadsetup.py),
+Seeds a fresh SQLite database in a temporary directory or the PostgreSQL of ``DATABASE_URL``
+(``init-db``, a small ``seed-demo``, and 64 volunteers and 4 coordinators made by
+``app.services.users.add_user``: bench/loadsetup.py),
 starts ``gunicorn -w 2 wsgi:app`` on 127.0.0.1 and a free port with ``YNTYMAK_CONFIG=production``
 (a random SECRET_KEY; plain HTTP on loopback, so ``FORCE_HTTPS=0`` and ``SESSION_COOKIE_SECURE=0``;
 limiter counts in ``memory://``), then runs locust headless (bench/locustfile.py), each phase a
@@ -18,7 +19,8 @@ exactly the submissions the clients saw accepted (201, or 303 to the entry), eac
 one audit event each, and no other record by the load accounts.
 
 Usage: ``python -m bench.load [--quick] [--write]``; ``--quick`` runs 15 s / 10 s / 10 s, ``--write``
-puts the section in bench/RESULTS.md between its markers.
+puts the section in bench/RESULTS.md between its markers. With ``DATABASE_URL`` set (an empty
+PostgreSQL database: ``make bench-load-pg`` starts a throwaway one) it runs on that database.
 """
 
 from __future__ import annotations
@@ -43,10 +45,17 @@ from datetime import date
 from pathlib import Path
 
 from bench.loadsetup import PREFIX, LoadSetup, prepare
-from bench.run import RESULTS, ROOT, _app
+from bench.results_md import RESULTS, put_section
+from bench.run import ROOT, _app
 
-START = "<!-- served app: start (bench/load.py) -->"
-END = "<!-- served app: end -->"
+
+def markers(database: str) -> tuple[str, str]:
+    """The section's markers in bench/RESULTS.md, one pair per database."""
+    if database == "SQLite":  # the markers the first SQLite section was written with
+        return "<!-- served app: start (bench/load.py) -->", "<!-- served app: end -->"
+    return f"<!-- served app {database}: start (bench/load.py) -->", f"<!-- served app {database}: end -->"
+
+
 TARGETS = {"submission_p95_ms": 100, "dashboard_p95_ms": 500, "burst_ratio": 0.3}
 SUBMISSIONS = ("page: activity form (POST)", "API: PUT activity")
 DASHBOARD = "coordinator: dashboard"
@@ -279,13 +288,15 @@ def _ms(row: dict | None, column: str) -> float:
 
 def report(phases: list[Phase], check: dict, context: dict) -> str:
     steady, burst, trivial = phases
+    start, end = markers(context["database"])
     lines = [
-        START,
-        "## Served app under load",
+        start,
+        f"## Served app under load ({context['database']})",
         "",
         f"`make bench-load` on {date.today():%Y-%m-%d}: gunicorn {context['gunicorn']} "
         "(`-w 2`, sync workers, "
-        f"`YNTYMAK_CONFIG=production`) on 127.0.0.1, SQLite, locust {context['locust']} on the same machine "
+        f"`YNTYMAK_CONFIG=production`) on 127.0.0.1, {context['database']}, locust {context['locust']} "
+        "on the same machine "
         f"({os.cpu_count()} CPUs, Python {platform.python_version()}); the demo of 2,000 activities plus "
         "64 volunteers and 4 coordinators. Response times in ms as locust measures them (rounded to 10 ms "
         "above 100 ms, to 100 ms above 1 s). Server CPU: gunicorn's master and workers, CPU time per "
@@ -352,18 +363,9 @@ def report(phases: list[Phase], check: dict, context: dict) -> str:
         f"| nothing lost, nothing duplicated | {check['accepted']} accepted, {check['stored']} stored, "
         f"{check['lost']} lost, {check['unexpected']} unexpected, {check['twice']} twice, "
         f"{check['audit_not_once']} without exactly one audit event | {verdict(sound)} |",
-        END,
+        end,
     ]
     return "\n".join(lines)
-
-
-def write(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else ""
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
 
 
 def main() -> None:
@@ -379,7 +381,9 @@ def main() -> None:
     seconds = (15, 10, 10) if args.quick else (60, 30, 30)
     load_before = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="yntymak-load-"))
-    url = f"sqlite:///{workdir / 'load.sqlite'}"
+    # DATABASE_URL: a fresh, empty PostgreSQL database (make bench-load-pg makes a throwaway one)
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'load.sqlite'}"
+    database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(f"Seeding in {workdir} ...", flush=True)
     setup: LoadSetup = prepare(url, volunteers=args.volunteers, coordinators=args.coordinators)
     setup_file = workdir / "setup.json"
@@ -424,13 +428,14 @@ def main() -> None:
         "gunicorn": gunicorn.__version__,
         "locust": locust.__version__,
         "load_before": load_before,
+        "database": database,
         "busy": load_before > 1.0,
     }
     section = report(phases, check, context)
     print(section)
     (workdir / "section.md").write_text(section)
     if args.write:
-        write(section)
+        put_section(section, *markers(database))
         print(f"Written to {RESULTS}")
     print(f"Logs and statistics in {workdir}")
 

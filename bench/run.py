@@ -35,8 +35,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench.results_md import RESULTS, put_section
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = Path(__file__).with_name("RESULTS.md")
 NOTES = """\
 ## Reading the figures
 
@@ -291,15 +292,9 @@ def _write_results(report: str, database: str) -> None:
     if not database.startswith("PostgreSQL"):
         RESULTS.write_text(report + _kept_sections())
         return
-    text = RESULTS.read_text() if RESULTS.exists() else ""
     figures = report.split("## Reading the figures")[0].rstrip()  # the notes are SQLite's
     figures = figures.replace("# Report benchmark", "## Report benchmark on PostgreSQL", 1)
-    block = f"{PG_START}\n{figures}\n{PG_END}"
-    if PG_START in text and PG_END in text:
-        text = text[: text.index(PG_START)] + block + text[text.index(PG_END) + len(PG_END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text)
+    put_section(f"{PG_START}\n{figures}\n{PG_END}", PG_START, PG_END)
 
 
 def main() -> None:

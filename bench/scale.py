@@ -34,8 +34,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
+from bench.results_md import RESULTS, put_section
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = Path(__file__).with_name("RESULTS.md")
 TARGET_MS, TARGET_GROWTH, TARGET_WORKBOOK_S = 500, 2.5, 3.0
 
 
@@ -210,14 +211,7 @@ def report(sizes: list[int], repeat: int) -> str:
 def write(section: str, database: str) -> None:
     """The section between its markers in bench/RESULTS.md (one per database)."""
     start, end = f"<!-- scale {database}: start -->", f"<!-- scale {database}: end -->"
-    text_ = RESULTS.read_text() if RESULTS.exists() else ""
-    block = f"{start}\n## Reports at scale ({database})\n\n{section}\n{end}"
-    if start in text_ and end in text_:
-        head, rest = text_.split(start, 1)
-        text_ = head + block + rest.split(end, 1)[1]
-    else:
-        text_ = text_.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(text_)
+    put_section(f"{start}\n## Reports at scale ({database})\n\n{section}\n{end}", start, end)
 
 
 def main() -> None:

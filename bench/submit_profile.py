@@ -11,7 +11,7 @@ cumulative time of each stage: the session and user loading, building the form, 
 the record lifecycle, the audit event, the summary-table hook, rendering and the commit.
 
 Usage: ``python -m bench.submit_profile [--n 300] [--statements] [--top N] [--no-summaries]
-[--keep DIR]``.
+[--keep DIR] [--write]``; ``--write`` puts the tables in bench/RESULTS.md between its markers.
 ``--no-summaries`` detaches the summary-table hook (app/services/summaries.py) to show its cost.
 """
 
@@ -22,7 +22,7 @@ import cProfile
 import os
 import pstats
 import re
-import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -40,8 +40,8 @@ STAGES = (
     ("lifecycle.create", "app/services/lifecycle.py", "create"),
     ("  of it: rules on the values", "app/services/lifecycle.py", "_check_values"),
     ("  of it: closed month", "app/services/periods.py", "closed_month_of"),
-    ("  of it: code lists", "app/services/lifecycle.py", "_apply_values"),
-    ("  of it: audit diff", "app/services/lifecycle.py", "_snapshot"),
+    ("  of it: code lists", "app/services/record_values.py", "apply_values"),
+    ("  of it: audit diff", "app/services/record_values.py", "snapshot"),
     ("  of it: audit event", "app/services/lifecycle.py", "_audit"),
     ("  of it: flush", "sqlalchemy/orm/session.py", "flush"),
     ("summary hook (before_flush)", "app/services/summaries.py", "_before_flush"),
@@ -50,6 +50,8 @@ STAGES = (
     ("render_template", "flask/templating.py", "render_template"),
     ("whole request (wsgi_app)", "flask/app.py", "wsgi_app"),
 )
+START = "<!-- submission profile: start (bench/submit_profile.py) -->"
+END = "<!-- submission profile: end -->"
 #: How ``--top`` orders the functions (pstats key: tottime, cumulative).
 SORT = os.environ.get("PROFILE_SORT", "tottime")
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|value="([^"]+)" name="csrf_token"')
@@ -117,6 +119,7 @@ class Volunteer:
         self.client = app.test_client()
         self.anonymous = app.test_client()  # the trivial page, as a visitor not signed in
         self.communities = communities
+        self.last_entry = ""  # where the last form POST was sent (the entry's page)
         page = self.client.get("/login").get_data(as_text=True)
         response = self.client.post(
             "/login", data={"username": username, "password": password, "csrf_token": _token(page)}
@@ -137,7 +140,9 @@ def _form_post(vol: Volunteer, number: int) -> int:
         "submit": "Submit for review",
         "csrf_token": vol.form_token,
     }
-    return vol.client.post("/activities/new", data=data).status_code
+    response = vol.client.post("/activities/new", data=data)
+    vol.last_entry = response.headers.get("Location", vol.last_entry)
+    return response.status_code
 
 
 def _api_put(vol: Volunteer, number: int) -> int:
@@ -146,6 +151,10 @@ def _api_put(vol: Volunteer, number: int) -> int:
         f"/api/v1/activities/{uuid.uuid4()}", json=body, headers={"X-CSRFToken": vol.api_token}
     )
     return response.status_code
+
+
+def _entry_get(vol: Volunteer, _number: int) -> int:
+    return vol.client.get(vol.last_entry).status_code
 
 
 def _forget_flashes(vol: Volunteer) -> None:
@@ -163,6 +172,7 @@ PHASES = (
     ("sign-in page GET", _sign_in_page, 200),
     ("form GET", _form_get, 200),
     ("form POST", _form_post, 303),
+    ("entry GET (after the POST)", _entry_get, 200),
     ("API PUT", _api_put, 201),
 )
 
@@ -196,7 +206,9 @@ def run(n: int, statements: bool, summaries: bool, top: int = 0, keep: str | Non
             seeded / "setup.json"
         )
     setup = LoadSetup.read(seeded / "setup.json")
-    shutil.copyfile(seeded / "seed.sqlite", workdir / "profile.sqlite")  # every run starts alike
+    # every run starts alike; the backup API also takes what is still in the seed's write-ahead log
+    with sqlite3.connect(seeded / "seed.sqlite") as source, sqlite3.connect(url[len("sqlite:///") :]) as copy:
+        source.backup(copy)
     app = _app(url, workdir)
     if not summaries:
         from sqlalchemy.orm import Session
@@ -307,8 +319,16 @@ def main() -> None:
     parser.add_argument("--no-summaries", action="store_true", help="Detach the summary-table hook.")
     parser.add_argument("--keep", help="Seed into this folder, or reuse the database seeded there.")
     parser.add_argument("--top", type=int, default=0, help="Also print the top N functions of a PUT.")
+    parser.add_argument("--write", action="store_true", help="Put the tables in bench/RESULTS.md.")
     args = parser.parse_args()
-    print(run(args.n, args.statements, not args.no_summaries, args.top, args.keep))
+    report = run(args.n, args.statements, not args.no_summaries, args.top, args.keep)
+    print(report)
+    if args.write:
+        from bench.results_md import put_section
+
+        tables = report.split("\n\nTop ")[0].split("\n\nStatements of one")[0]
+        heading = f"## Submission path in one process ({date.today():%Y-%m-%d}, `bench/submit_profile.py`)"
+        put_section(f"{START}\n{heading}\n\n{tables}\n{END}", START, END)
 
 
 if __name__ == "__main__":

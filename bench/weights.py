@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bench.run import KEPT, RESULTS, _app, _flask
+from bench.results_md import RESULTS, put_section
+from bench.run import KEPT, _app, _flask
 
 #: (label, user or None, path, target in KB or None)
 PAGES = [
@@ -102,15 +103,6 @@ def report(app) -> str:
     )
 
 
-def write(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else ""
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="Put the table in bench/RESULTS.md.")
@@ -125,7 +117,7 @@ def main() -> None:
     section = report(app)
     print(section)
     if args.write:
-        write(section)
+        put_section(section, START, END)
         print(f"Written to {RESULTS}")
 
 

@@ -326,18 +326,6 @@ def report(n: int, results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-def _write_results(section: str) -> None:
-    from bench.run import RESULTS
-
-    text = RESULTS.read_text() if RESULTS.exists() else ""
-    block = f"{START}\n{section}\n{END}\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) + 1 :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -362,7 +350,9 @@ def main() -> None:
     section = report(args.rows, results)
     print(section)
     if args.write:
-        _write_results(section)
+        from bench.results_md import put_section
+
+        put_section(f"{START}\n{section}\n{END}", START, END)
 
 
 if __name__ == "__main__":

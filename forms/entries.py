@@ -17,14 +17,7 @@ from flask import current_app
 from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    DateField,
-    HiddenField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    SubmitField,
-)
+from wtforms import SelectChoice, SubmitField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app.extensions import db
@@ -55,9 +48,13 @@ from .base import (
     AtLeastOne,
     BaseForm,
     CountField,
+    DateField,
+    HiddenField,
     MultiCheckboxField,
+    RadioField,
     SafeStringField,
     SafeTextAreaField,
+    SelectField,
     shown_version,
 )
 from .ratings import RatingsMixin, add_rating_fields

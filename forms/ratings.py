@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, FormField, RadioField, SelectChoice
+from wtforms import Form, FormField, SelectChoice
 from wtforms.validators import ValidationError
 
 from app.i18n import translate
 from app.vocabulary import DRIVER_GROUPS, DRIVERS, N_, RATING_LABELS, TREND_LABELS, Trend, neutral_label
+
+from .base import RadioField
 
 #: The rating value of a concern marked "Not assessed" (never stored).
 NOT_ASSESSED = "na"

@@ -28,6 +28,7 @@ from ..kinds import Kind
 from ..models import RecordMixin, User
 from ..services import lifecycle
 from ..services.lifecycle import Action, AlreadyStored, Change, OutOfScope
+from ..services.record_values import unchanged
 from ..services.scope import get_record_in_scope
 from ..vocabulary import Status
 
@@ -210,7 +211,7 @@ def _stored(session: Session, kind: Kind, record_uuid: uuid.UUID) -> RecordMixin
 def _same(session: Session, record: RecordMixin, values: dict, status: Status) -> bool:
     """An identical resend: the same content, and the status asked for reached (or passed)."""
     reached = record.status == status or (status == Status.SUBMITTED and record.status == Status.APPROVED)
-    return reached and lifecycle.unchanged(session, record, values)
+    return reached and unchanged(session, record, values)
 
 
 def put_record(

@@ -49,8 +49,26 @@ def _write(form: FlaskForm, write: Callable[[], T]) -> T | object:
     return result
 
 
-def _saved(changed: list[str], message: str) -> None:
-    flash(message if changed else _("Nothing was changed."), "success" if changed else "info")
+def _submit(
+    form: FlaskForm,
+    write: Callable[[], T],
+    message: Callable[[T], str],
+    programme_code: Callable[[T], str],
+) -> Response | None:
+    """Write a valid submission through the service (:func:`_write`), flash ``message`` and go to
+    the programme's page (303); None when the form is not submitted, not valid or refused (the view
+    shows it again, 422). ``message`` and ``programme_code`` get what the write returned; an edit's
+    empty list of changed fields flashes "Nothing was changed." instead."""
+    if not form.validate_on_submit():
+        return None
+    result = _write(form, write)
+    if result is FAILED:
+        return None
+    if isinstance(result, list) and not result:
+        flash(_("Nothing was changed."), "info")
+    else:
+        flash(message(result), "success")
+    return redirect(url_for("results.programme", programme_code=programme_code(result)), 303)
 
 
 def _programme_form(programme: Programme | None) -> ProgrammeForm:
@@ -71,14 +89,13 @@ def _programme_page(form: ProgrammeForm, programme: Programme | None) -> tuple[s
 def programme_new() -> Response | tuple[str, int]:
     """A new programme: code, names, period, area (within the coordinator's own) and donors."""
     form = _programme_form(None)
-    if form.validate_on_submit():
-        programme = _write(
-            form, lambda: programme_admin.create_programme(db.session, form.values(), actor=current_user)
-        )
-        if programme is not FAILED:
-            flash(_("Programme %(code)s created.", code=programme.code), "success")
-            return redirect(url_for("results.programme", programme_code=programme.code), 303)
-    return _programme_page(form, None)
+    done = _submit(
+        form,
+        lambda: programme_admin.create_programme(db.session, form.values(), actor=current_user),
+        lambda created: _("Programme %(code)s created.", code=created.code),
+        lambda created: created.code,
+    )
+    return done if done is not None else _programme_page(form, None)
 
 
 @bp.route("/results/<programme_code>/edit", methods=["GET", "POST"])
@@ -87,17 +104,13 @@ def programme_edit(programme_code: str) -> Response | tuple[str, int]:
     """Change a programme; a period that would leave targets or actuals outside it is refused."""
     programme = _managed(programme_code)
     form = _programme_form(programme)
-    if form.validate_on_submit():
-        changed = _write(
-            form,
-            lambda: programme_admin.update_programme(
-                db.session, programme, form.values(), actor=current_user
-            ),
-        )
-        if changed is not FAILED:
-            _saved(changed, _("Programme %(code)s saved.", code=programme.code))
-            return redirect(url_for("results.programme", programme_code=programme.code), 303)
-    return _programme_page(form, programme)
+    done = _submit(
+        form,
+        lambda: programme_admin.update_programme(db.session, programme, form.values(), actor=current_user),
+        lambda _changed: _("Programme %(code)s saved.", code=programme.code),
+        lambda _changed: programme.code,
+    )
+    return done if done is not None else _programme_page(form, programme)
 
 
 # Indicators -------------------------------------------------------------------------------------
@@ -148,17 +161,13 @@ def indicator_new(programme_code: str) -> Response | tuple[str, int]:
     """A new indicator of the programme."""
     programme = _managed(programme_code)
     form = _indicator_form(programme, None)
-    if form.validate_on_submit():
-        indicator = _write(
-            form,
-            lambda: indicator_admin.create_indicator(
-                db.session, programme, form.values(), actor=current_user
-            ),
-        )
-        if indicator is not FAILED:
-            flash(_("Indicator %(code)s added.", code=indicator.code), "success")
-            return redirect(url_for("results.programme", programme_code=programme.code), 303)
-    return _indicator_page(programme, form, None)
+    done = _submit(
+        form,
+        lambda: indicator_admin.create_indicator(db.session, programme, form.values(), actor=current_user),
+        lambda created: _("Indicator %(code)s added.", code=created.code),
+        lambda _created: programme.code,
+    )
+    return done if done is not None else _indicator_page(programme, form, None)
 
 
 @bp.route("/results/<programme_code>/indicators/<indicator_code>/edit", methods=["GET", "POST"])
@@ -168,17 +177,13 @@ def indicator_edit(programme_code: str, indicator_code: str) -> Response | tuple
     programme = _managed(programme_code)
     indicator = _indicator(programme, indicator_code)
     form = _indicator_form(programme, indicator)
-    if form.validate_on_submit():
-        changed = _write(
-            form,
-            lambda: indicator_admin.update_indicator(
-                db.session, indicator, form.values(), actor=current_user
-            ),
-        )
-        if changed is not FAILED:
-            _saved(changed, _("Indicator %(code)s saved.", code=indicator.code))
-            return redirect(url_for("results.programme", programme_code=programme.code), 303)
-    return _indicator_page(programme, form, indicator)
+    done = _submit(
+        form,
+        lambda: indicator_admin.update_indicator(db.session, indicator, form.values(), actor=current_user),
+        lambda _changed: _("Indicator %(code)s saved.", code=indicator.code),
+        lambda _changed: programme.code,
+    )
+    return done if done is not None else _indicator_page(programme, form, indicator)
 
 
 @bp.post("/results/<programme_code>/indicators/<indicator_code>/delete")

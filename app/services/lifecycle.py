@@ -4,7 +4,8 @@
 from which status), the actor's scope, the four-eyes rule, the community's district and closed
 months; it applies the values, bumps the record's ``version`` once, and writes one audit event
 with a field-level diff (coded and numeric fields with their values, free text only as
-"changed"). It flushes and never commits: the caller commits once per request.
+"changed"). It flushes and never commits: the caller commits once per request. How values
+are applied, snapshotted and compared is :mod:`.record_values`.
 
 The ``version`` column is SQLAlchemy's ``version_id_col``: the UPDATE says ``WHERE version = <the
 version read>``, so when two coordinators act on one record at once the second matches no row and
@@ -15,11 +16,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from flask_babel import gettext as _
-from sqlalchemy import Text, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,20 +30,16 @@ from ..kinds import Kind, kind_of
 from ..models import (
     AuditEvent,
     Community,
-    Driver,
-    DriverAssessment,
-    DriverRating,
     Organisation,
-    Recommendation,
     RecordMixin,
     ReviewNote,
-    TargetGroup,
     User,
 )
 from ..models.base import utcnow
-from ..vocabulary import Role, Status, Trend
+from ..vocabulary import Role, Status
 from .audit import log_event
 from .periods import closed_month_of
+from .record_values import apply_values, by_id, diff, snapshot, text_fields, wanted
 from .scope import organisations_in_scope, record_scope
 
 
@@ -90,8 +88,6 @@ OWN_ENTRY_ACTIONS = frozenset({Action.EDIT, Action.SUBMIT, Action.DELETE})
 NOTE_FIELDS: dict[Action, str] = {Action.RETURN: "comment", Action.REOPEN: "reason", Action.CORRECT: "reason"}
 #: Actions that change the record's content (values from a form).
 CONTENT_ACTIONS = frozenset({Action.CREATE, Action.EDIT, Action.CORRECT})
-#: Code lists: record attribute -> taxonomy model.
-_CODE_LISTS = {"target_groups": TargetGroup, "drivers": Driver, "recommendations": Recommendation}
 
 
 class OutOfScope(DomainError):
@@ -133,11 +129,23 @@ class Change:
 # -- The checks ------------------------------------------------------------------------------------
 
 
-def _in_scope(session: Session, actor: User, record: RecordMixin) -> bool:
-    model = type(record)
-    return (
-        session.scalar(select(model.id).where(model.id == record.id, record_scope(model, actor))) is not None
-    )
+class _Reads:
+    """What :func:`check` reads from the database about one stored record, read at most once:
+    :func:`allowed_actions` tries every action on the same record (it was a scope query and a
+    closed-month query per action, sixteen statements a detail page)."""
+
+    def __init__(self, session: Session, actor: User, record: RecordMixin) -> None:
+        self.session, self.actor, self.record = session, actor, record
+
+    @cached_property
+    def in_scope(self) -> bool:
+        model, record = type(self.record), self.record
+        query = select(model.id).where(model.id == record.id, record_scope(model, self.actor))
+        return self.session.scalar(query) is not None
+
+    @cached_property
+    def closed_month(self) -> str | None:
+        return closed_month_of(self.session, self.record.community_id, self.record.date)
 
 
 def _steps(change: Change) -> list[Action]:
@@ -173,14 +181,19 @@ def _not_allowed_message(action: Action, status: Status | None) -> str:
     return _("Your account cannot do this with this entry.")
 
 
-def check(session: Session, actor: User, record: RecordMixin | None, change: Change) -> Status | None:
+def check(
+    session: Session, actor: User, record: RecordMixin | None, change: Change, reads: _Reads | None = None
+) -> Status | None:
     """Every rule but the values: role and status, scope, organisation, four eyes, closed months.
 
-    Returns the status the record will have; raises a :class:`DomainError` subclass.
+    Returns the status the record will have; raises a :class:`DomainError` subclass. ``reads``
+    keeps what was read of the record for the next check of the same record and actor.
     """
     if not actor.is_authenticated or not actor.is_active:
         raise NotAllowed(_("Your account cannot do this with this entry."))
-    if record is not None and not _in_scope(session, actor, record):
+    if record is not None:
+        reads = reads or _Reads(session, actor, record)
+    if record is not None and not reads.in_scope:
         raise OutOfScope()
     target = _target_status(actor, record, change)
     if actor.role == Role.VOLUNTEER:
@@ -197,7 +210,7 @@ def check(session: Session, actor: User, record: RecordMixin | None, change: Cha
     if change.base_version is not None and record is not None and change.base_version != record.version:
         raise stale()
     if record is not None and change.action != Action.DELETE:
-        _check_open_month(session, record.community_id, record.date)
+        _refuse_closed(reads.closed_month)
     return target
 
 
@@ -210,7 +223,10 @@ def stale() -> Conflict:
 
 
 def _check_open_month(session: Session, community_id: int, day: date) -> None:
-    closed = closed_month_of(session, community_id, day)
+    _refuse_closed(closed_month_of(session, community_id, day))
+
+
+def _refuse_closed(closed: str | None) -> None:
     if closed is not None:
         raise Conflict(
             _(
@@ -229,8 +245,8 @@ def _check_values(session: Session, organisation_id: int, values: dict) -> None:
     The organisation and the community are read by primary key (a volunteer's organisation is
     already in the session, loaded with the user), and stay there for the audit diff's codes.
     """
-    organisation = _by_id(session, Organisation, organisation_id)
-    community = _by_id(session, Community, values["community_id"])
+    organisation = by_id(session, Organisation, organisation_id)
+    community = by_id(session, Community, values["community_id"])
     if community is None or organisation is None or community.district_id != organisation.district_id:
         raise DomainError(
             _("Choose a community in your area."), field="community", code="community_outside_district"
@@ -255,135 +271,16 @@ def _check_note(change: Change) -> str | None:
 def allowed_actions(session: Session, actor: User, record: RecordMixin) -> list[Action]:
     """The actions the actor may take on the record now (what the detail page offers)."""
     allowed = []
+    reads = _Reads(session, actor, record)
     for action in Action:
         if action == Action.CREATE:
             continue
         try:
-            check(session, actor, record, Change(action))
+            check(session, actor, record, Change(action), reads)
         except DomainError:
             continue
         allowed.append(action)
     return allowed
-
-
-# -- Values and the diff --------------------------------------------------------------------------
-
-
-def _is_text(model: type[RecordMixin], key: str) -> bool:
-    return key in text_fields(model)
-
-
-#: ``session.info`` key of the places read by :func:`_by_id`, held for the session's life.
-_HELD = "lifecycle.places"
-
-
-def _by_id(session: Session, model: type, key: object) -> object | None:
-    """The row with that primary key, from the session when it holds it already (no statement).
-
-    The session keeps only weak references: the row is held here (a few places per session) so
-    that the audit diff, after the flush, finds it still there.
-    """
-    if key is None:
-        return None
-    row = session.get(model, key)
-    if row is not None:
-        session.info.setdefault(_HELD, {})[(model, key)] = row
-    return row
-
-
-def _comparable(session: Session, key: str, value: object) -> object:
-    """A value as the audit log keeps it: codes, numbers, ISO dates."""
-    if key in ("community_id", "organisation_id"):
-        row = _by_id(session, Community if key == "community_id" else Organisation, value)
-        return row.code if row is not None else None
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if hasattr(value, "value"):
-        return value.value
-    return value
-
-
-def _snapshot(session: Session, record: RecordMixin, keys: list[str]) -> dict:
-    values: dict = {}
-    for key in keys:
-        if key in _CODE_LISTS:
-            values[key] = sorted(row.code for row in getattr(record, key))
-        elif key == "ratings":
-            for r in record.ratings:
-                values[f"rating:{r.driver_code}"] = [r.rating, r.trend.value]
-        else:
-            values[key] = _comparable(session, key, getattr(record, key))
-    return values
-
-
-def _wanted(session: Session, values: dict) -> dict:
-    wanted: dict = {}
-    for key, value in values.items():
-        if key in _CODE_LISTS:
-            wanted[key] = sorted(set(value))
-        elif key == "ratings":
-            for code, (rating, trend) in value.items():
-                wanted[f"rating:{code}"] = [rating, str(getattr(trend, "value", trend))]
-        else:
-            wanted[key] = _comparable(session, key, value)
-    return wanted
-
-
-def unchanged(session: Session, record: RecordMixin, values: dict) -> bool:
-    """Whether ``values`` (a form's ``record_data()``) are what the record holds: an identical
-    resend, which the JSON sync answers as already stored instead of as a change."""
-    model = type(record)
-
-    def text_as_stored(snapshot: dict) -> dict:  # a text left out and an empty one are the same
-        return {key: (value or "") if _is_text(model, key) else value for key, value in snapshot.items()}
-
-    return text_as_stored(_snapshot(session, record, list(values))) == text_as_stored(
-        _wanted(session, values)
-    )
-
-
-def _diff(model: type[RecordMixin], before: dict, after: dict) -> dict:
-    """``{field: [from, to]}``, or ``"changed"`` for free text (the log never holds community text)."""
-    changes: dict = {}
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
-        if old == new:
-            continue
-        changes[key] = "changed" if _is_text(model, key) else [old, new]
-    return changes
-
-
-def _apply_values(session: Session, record: RecordMixin, values: dict) -> None:
-    """Copy validated values onto the record; codes become taxonomy rows. No flush half-way: a
-    record is checked (by the database too) only once every value is on it."""
-    with session.no_autoflush:
-        for key, value in values.items():
-            if key in _CODE_LISTS:
-                model = _CODE_LISTS[key]
-                rows = list(session.scalars(select(model).where(model.code.in_(value))))
-                if len(rows) != len(set(value)):
-                    raise DomainError(
-                        _("Choose only from the options shown."), field=key, code="unknown_code"
-                    )
-                setattr(record, key, rows)
-            elif key == "ratings":
-                _apply_ratings(record, value)
-            else:
-                setattr(record, key, value)
-
-
-def _apply_ratings(record: DriverAssessment, ratings: dict[str, tuple[int, str]]) -> None:
-    existing = {r.driver_code: r for r in record.ratings}
-    for code, (rating, trend) in ratings.items():
-        row = existing.get(code)
-        if row is None:
-            record.ratings.append(DriverRating(driver_code=code, rating=rating, trend=Trend(trend)))
-        else:
-            row.rating = rating
-            row.trend = Trend(trend)
-    for code, row in existing.items():
-        if code not in ratings:
-            record.ratings.remove(row)
 
 
 # -- Applying a change -----------------------------------------------------------------------------
@@ -409,12 +306,12 @@ def create(
     if change.record_uuid is not None:
         record.uuid = change.record_uuid
     session.add(record)
-    _apply_values(session, record, values)
+    apply_values(session, record, values)
     if target == Status.SUBMITTED:
         record.submitted_at = utcnow()
     session.flush()
-    after = _snapshot(session, record, ["organisation_id", *values])
-    _audit(session, actor, kind, record, change, None, _diff(kind.model, {}, after))
+    after = snapshot(session, record, ["organisation_id", *values])
+    _audit(session, actor, kind, record, change, None, diff(kind.model, {}, after))
     return record
 
 
@@ -445,9 +342,9 @@ def apply(session: Session, actor: User, record: RecordMixin, change: Change) ->
     if change.action in CONTENT_ACTIONS:
         values = change.values or {}
         _check_values(session, record.organisation_id, values)
-        before = _snapshot(session, record, list(values))
-        _apply_values(session, record, values)
-        changes = _diff(kind.model, before, _wanted(session, values))
+        before = snapshot(session, record, list(values))
+        apply_values(session, record, values)
+        changes = diff(kind.model, before, wanted(session, values))
     if change.action == Action.DELETE:
         _audit(session, actor, kind, record, change, before_status, {}, deleted=True)
         session.delete(record)
@@ -511,11 +408,6 @@ def _audit(
     if note:
         session.flush()
         session.add(ReviewNote(audit_event_id=event.id, text=note))
-
-
-def text_fields(model: type[RecordMixin]) -> list[str]:
-    """The record's free-text columns (what the audit log only ever calls "changed")."""
-    return [column.key for column in model.__table__.columns if isinstance(column.type, Text)]
 
 
 def purge_text(session: Session, record: RecordMixin, *, via: str = "cli") -> list[str]:

@@ -114,3 +114,25 @@ def test_vocabulary_options_are_built_once_per_language(app, db, volunteer):
         )
         first.drivers.choices[0].label = "changed"
         assert second.drivers.choices[0].label != "changed"
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted"])
+def test_an_entry_page_checks_scope_and_closed_month_once_for_all_its_actions(
+    client, login_as, make, volunteer, db, status
+):
+    """The page offers the actions the lifecycle allows; it tries each of them, but what the
+    checks read of the record (its scope, its month being closed) is read once."""
+    record = make.activity(volunteer, status=status)
+    db.session.commit()
+    reviewer = make.user("coordinator", region="KG-O")
+    for user, offered in ((volunteer, "Submit for review" if status == "draft" else None), (reviewer, None)):
+        page = login_as(user)
+        with statements() as seen:
+            response = page.get(f"/activities/{record.uuid}")
+        assert response.status_code == 200
+        if offered:
+            assert offered in response.get_data(as_text=True)
+        scope_checks = _count(seen, r"^SELECT activities.id FROM activities WHERE activities.id = ")
+        assert scope_checks == 1, seen
+        assert _count(seen, r"^SELECT closed_periods.id FROM closed_periods") <= 2  # the checks, the banner
+        page.post("/logout", data={})

@@ -1,0 +1,21 @@
+"""Database settings for the bulk steps (the demo seed's load, the summaries' rebuild)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+
+
+@contextmanager
+def sqlite_pragmas(dbapi_connection: object, **values: int) -> Iterator[None]:
+    """Set SQLite pragmas (``cache_size``, ``threads``...) for a bulk step and put them back after:
+    they hold for the connection, which the pool hands to the next request."""
+    with closing(dbapi_connection.cursor()) as cursor:
+        before = {name: cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in values}
+        for name, value in values.items():
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
+        try:
+            yield
+        finally:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
