@@ -64,6 +64,7 @@ CHECKED_SETTINGS = (
     "EXPORT_DIR",
     "EXPORT_TTL_HOURS",
     "EXPORT_INLINE_ROWS",
+    "EXPORT_STALLED_MINUTES",
 )
 
 #: What ``HUEY_URL`` may name: an SQLite file, a Redis server, or memory (tests: jobs run at once).
@@ -109,6 +110,8 @@ def _check_jobs(config: dict, instance_path: str) -> None:
         config["EXPORT_DIR"] = str(Path(instance_path) / "exports")
     if config["EXPORT_TTL_HOURS"] < 1:
         raise ConfigError("EXPORT_TTL_HOURS must be 1 or more")
+    if config["EXPORT_STALLED_MINUTES"] < 1:
+        raise ConfigError("EXPORT_STALLED_MINUTES must be 1 or more")
     if config["EXPORT_INLINE_ROWS"] < 0:
         raise ConfigError("EXPORT_INLINE_ROWS must be 0 (always in the background) or more")
 
@@ -191,6 +194,9 @@ class Config:
     #: An export of at most this many records is answered at once; a bigger one is built in the
     #: background (0: always in the background).
     EXPORT_INLINE_ROWS = _env_int("EXPORT_INLINE_ROWS", 20000)
+    #: A background export whose builder has said nothing for this many minutes (its consumer
+    #: was stopped or killed) is given up: its page says so instead of waiting for ever.
+    EXPORT_STALLED_MINUTES = _env_int("EXPORT_STALLED_MINUTES", 15)
     #: ``seed-demo`` may run, and the published demo password may be given to an account.
     ALLOW_DEMO_DATA = False
     ALLOW_DEMO_PASSWORD = False

@@ -35,7 +35,7 @@ from ..services.export_jobs import (
     is_expired,
     own_job,
     own_jobs,
-    purge_expired,
+    tidy_jobs,
 )
 from ..vocabulary import N_, STATUS_LABELS, Status
 from . import bp
@@ -62,7 +62,7 @@ def background_export(
     limit = current_app.config["EXPORT_INLINE_ROWS"]
     if limit and estimated_records(db.session, filters) <= limit:
         return None
-    purge_expired(db.session, current_app.config["EXPORT_DIR"])  # now and then, as jobs are asked for
+    tidy_jobs(db.session, current_app.config)  # now and then, as jobs are asked for
     job = create_export_job(
         db.session,
         filters,
@@ -83,12 +83,13 @@ def background_export(
 
 
 def _own(job_uuid: uuid.UUID) -> ExportJob:
-    """The user's own job, brought up to date with the clock (expired: its file deleted)."""
+    """The user's own job, brought up to date with the clock (expired: its file deleted; running
+    with no word from its builder: given up; the consumer that would notice may be the one stopped)."""
     job = own_job(db.session, current_user, job_uuid)
     if job is None:
         abort(404)
-    if job.status != JobStatus.EXPIRED and is_expired(job):
-        purge_expired(db.session, current_app.config["EXPORT_DIR"])
+    if job.status == JobStatus.RUNNING or (job.status != JobStatus.EXPIRED and is_expired(job)):
+        tidy_jobs(db.session, current_app.config)
         db.session.refresh(job)
     return job
 
@@ -158,7 +159,7 @@ def job_state(job: ExportJob) -> dict[str, object]:
 @roles_required(*REPORT_ROLES)
 def exports() -> str:
     """The user's own background exports, newest first: what, when, status, until when."""
-    purge_expired(db.session, current_app.config["EXPORT_DIR"])
+    tidy_jobs(db.session, current_app.config)
     page = db.paginate(
         own_jobs(current_user), page=page_number(), per_page=current_app.config["PER_PAGE"], error_out=False
     )

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from ..services.export_jobs import purge_expired
+from ..services.export_jobs import tidy_jobs
 from .queue import job_queue
 
 
@@ -47,9 +47,10 @@ def _shown(url: str) -> str:
 @click.command("purge-exports")
 @with_appcontext
 def purge_exports_command() -> None:
-    """Delete the files of background exports past their time (EXPORT_TTL_HOURS)."""
-    count = purge_expired(db.session, current_app.config["EXPORT_DIR"])
-    click.echo(f"Expired {count} export(s).")
+    """Delete the files of background exports past their time (EXPORT_TTL_HOURS) and give up
+    those whose builder stopped (EXPORT_STALLED_MINUTES)."""
+    stalled, count = tidy_jobs(db.session, current_app.config)
+    click.echo(f"Expired {count} export(s). Gave up {stalled} stalled export(s).")
 
 
 def register_jobs_cli(app: Flask) -> None:

@@ -27,7 +27,7 @@ from reports.filters import FilterError, ReportFilters
 from ..extensions import db
 from ..models import ExportJob, ExportKind, IssuedReport, JobStatus, Programme
 from ..models.base import utcnow
-from ..services.export_jobs import fail_job, job_filters, purge_expired, record_rows
+from ..services.export_jobs import fail_job, job_filters, part_file, record_rows, tidy_jobs
 from ..services.exports import export_records_zip, export_workbook
 from ..services.programmes import visible_programme
 from ..vocabulary import N_
@@ -79,7 +79,7 @@ class ProgressWriter:
             conn.execute(
                 update(table)
                 .where(table.c.id == self.job_id)
-                .values(rows_done=rows, progress=self.percent(rows))
+                .values(rows_done=rows, progress=self.percent(rows), heartbeat_at=utcnow())
             )
 
 
@@ -89,7 +89,7 @@ def _claim(session: Session, job_id: int) -> bool:
     claimed = session.execute(
         update(ExportJob)
         .where(ExportJob.id == job_id, ExportJob.status == JobStatus.QUEUED)
-        .values(status=JobStatus.RUNNING, started_at=utcnow(), progress=0, rows_done=0)
+        .values(status=JobStatus.RUNNING, started_at=utcnow(), heartbeat_at=utcnow(), progress=0, rows_done=0)
     )
     session.commit()
     return claimed.rowcount == 1
@@ -144,7 +144,7 @@ def run_export(job_id: int) -> None:
     job = session.get(ExportJob, job_id)
     folder = Path(current_app.config["EXPORT_DIR"])
     final = folder / f"{job.uuid}.{job.kind.value}"
-    part = folder / f".{job.uuid}.part"
+    part = part_file(folder, job)
     job_uuid = job.uuid
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -186,6 +186,6 @@ def register_tasks(huey: Huey, app: Flask) -> dict[str, object]:
     @huey.periodic_task(crontab(minute="*/15"), name="purge_exports")
     def purge_exports() -> None:
         with app.app_context():
-            purge_expired(db.session, app.config["EXPORT_DIR"])
+            tidy_jobs(db.session, app.config)
 
     return {"export": export, "purge_exports": purge_exports}

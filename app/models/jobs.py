@@ -72,6 +72,9 @@ class ExportJob(IdMixin, db.Model):
     rows_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the builder last said it was alive (it claimed the job, or wrote its progress): a
+    #: running job silent for ``EXPORT_STALLED_MINUTES`` is given up.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: The file (or, not yet built, the job) is deleted after this: ``EXPORT_TTL_HOURS`` after it
     #: was asked for, then after it was finished.

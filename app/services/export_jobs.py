@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from reports.filters import ReportFilters, resolve_filters
@@ -20,8 +20,14 @@ from reports.queries import record_counts
 from ..models import ExportJob, ExportKind, JobStatus, User
 from ..models.base import utcnow
 from ..models.jobs import ACTIVE_STATUSES
+from ..vocabulary import N_
 
 log = logging.getLogger(__name__)
+
+#: Why a job was given up, as its page says it (translated there).
+STALLED = N_(
+    "The export stopped before it was finished: the background worker was interrupted. Ask for it again."
+)
 
 
 def estimated_records(session: Session, filters: ReportFilters) -> int:
@@ -109,6 +115,11 @@ def export_file(export_dir: str | Path, job: ExportJob) -> Path | None:
     return Path(export_dir) / job.file_path
 
 
+def part_file(export_dir: str | Path, job: ExportJob) -> Path:
+    """Where the builder writes the job's file until it is complete (then renamed)."""
+    return Path(export_dir) / f".{job.uuid}.part"
+
+
 def is_expired(job: ExportJob, now: datetime | None = None) -> bool:
     """Past its time (the purge may not have run yet), or already purged."""
     if job.status == JobStatus.EXPIRED:
@@ -138,6 +149,35 @@ def purge_expired(session: Session, export_dir: str | Path, *, now: datetime | N
         job.file_path = None
     session.commit()
     return len(expired)
+
+
+def give_up_stalled(
+    session: Session, export_dir: str | Path, minutes: int, *, now: datetime | None = None
+) -> int:
+    """Fail the running jobs whose builder has said nothing for ``minutes`` (its consumer was
+    stopped: the job would stay "running" until it expired) and delete their unfinished files;
+    returns how many. Commits."""
+    now = now or utcnow()
+    silent_since = func.coalesce(ExportJob.heartbeat_at, ExportJob.started_at, ExportJob.created_at)
+    stalled = session.scalars(
+        select(ExportJob).where(
+            ExportJob.status == JobStatus.RUNNING, silent_since <= now - timedelta(minutes=minutes)
+        )
+    ).all()
+    for job in stalled:
+        part_file(export_dir, job).unlink(missing_ok=True)
+        job.status, job.error, job.finished_at, job.file_path = JobStatus.FAILED, STALLED, now, None
+        log.warning("Export job %s given up: no word from its builder for %d minutes", job.uuid, minutes)
+    session.commit()
+    return len(stalled)
+
+
+def tidy_jobs(session: Session, config: dict, *, now: datetime | None = None) -> tuple[int, int]:
+    """Bring the jobs up to date with the clock: stalled ones given up, expired ones deleted
+    (``EXPORT_DIR``, ``EXPORT_STALLED_MINUTES`` of ``config``); returns both counts. Commits."""
+    folder = config["EXPORT_DIR"]
+    stalled = give_up_stalled(session, folder, config["EXPORT_STALLED_MINUTES"], now=now)
+    return stalled, purge_expired(session, folder, now=now)
 
 
 def fail_job(session: Session, job_id: int, message: str) -> None:

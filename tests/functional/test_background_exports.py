@@ -442,3 +442,54 @@ def test_the_queue_is_made_from_the_setting(tmp_path):
     assert isinstance(sqlite, SqliteHuey) and (tmp_path / "jobs" / "huey.sqlite").is_file()
     redis = make_huey("redis://127.0.0.1:6379/1")  # connects on first use only
     assert isinstance(redis, RedisHuey) and not redis.immediate
+
+
+def _as_if_running(db, job: ExportJob, exports_dir: Path, silent_minutes: int) -> Path:
+    """The job as a builder leaves it when its consumer is killed mid-way: running, a part file."""
+    job.status, job.file_path, job.progress = JobStatus.RUNNING, None, 40
+    job.heartbeat_at = utcnow() - timedelta(minutes=silent_minutes)
+    db.session.commit()
+    part = exports_dir / f".{job.uuid}.part"
+    part.write_bytes(b"PK half a workbook")
+    return part
+
+
+def test_a_job_whose_builder_stopped_is_given_up_and_says_so(coordinator, login_as, db, exports_dir, app):
+    client = login_as(coordinator)
+    url = _job_url(client.get(QUERY))
+    [job] = _jobs(db)
+    assert job.heartbeat_at is not None  # stamped when claimed and as it wrote its progress
+    part = _as_if_running(db, job, exports_dir, app.config["EXPORT_STALLED_MINUTES"] + 1)
+    state = client.get(f"{url}.json").get_json()
+    assert state["status"] == "failed"
+    page = client.get(url).get_data(as_text=True)
+    assert "The export stopped before it was finished" in page
+    assert not part.exists()
+    [job] = _jobs(db)
+    assert job.status == JobStatus.FAILED and job.finished_at is not None
+
+
+def test_a_job_still_at_work_is_left_running(coordinator, login_as, db, exports_dir, app):
+    client = login_as(coordinator)
+    url = _job_url(client.get(QUERY))
+    [job] = _jobs(db)
+    part = _as_if_running(db, job, exports_dir, app.config["EXPORT_STALLED_MINUTES"] - 1)
+    assert client.get(f"{url}.json").get_json()["status"] == "running"
+    assert part.exists() and _jobs(db)[0].status == JobStatus.RUNNING
+
+
+def test_the_purge_command_gives_up_stalled_jobs(coordinator, login_as, db, exports_dir, runner, app):
+    client = login_as(coordinator)
+    _job_url(client.get(QUERY))
+    [job] = _jobs(db)
+    _as_if_running(db, job, exports_dir, app.config["EXPORT_STALLED_MINUTES"] * 2)
+    result = runner.invoke(args=["purge-exports"])
+    assert result.exit_code == 0, result.output
+    assert "Gave up 1 stalled export(s)." in result.output
+    assert _jobs(db)[0].status == JobStatus.FAILED
+
+
+def test_the_stalled_time_must_be_a_minute_or_more(capsys):
+    with pytest.raises(SystemExit):
+        create_app(TestingConfig, {"EXPORT_STALLED_MINUTES": 0})
+    assert "EXPORT_STALLED_MINUTES must be 1 or more" in capsys.readouterr().err
