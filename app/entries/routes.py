@@ -25,7 +25,6 @@ from ..models import AuditEvent, RecordMixin
 from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, AlreadyStored, Change
-from ..services.periods import closed_month_of
 from ..services.scope import get_record_in_scope, organisations_in_scope
 from ..vocabulary import STATUS_LABELS, Role, Status, neutral_label
 from . import bp
@@ -94,7 +93,8 @@ def render_detail(
     reopen_form: ReopenForm | None = None,
 ) -> tuple[str, int]:
     """The record, the actions the viewer may take and its history (also after a refused action)."""
-    actions = lifecycle.allowed_actions(db.session, current_user, record)
+    reads = lifecycle.RecordReads(db.session, current_user, record)
+    actions = lifecycle.allowed_actions(db.session, current_user, record, reads)
     return (
         render_template(
             "entries/detail.html",
@@ -105,7 +105,7 @@ def render_detail(
             return_form=return_form or ReturnForm(formdata=None, version=record.version),
             reopen_form=reopen_form or ReopenForm(formdata=None, version=record.version),
             history=record_history(db.session, record.uuid),
-            closed_month=closed_month_of(db.session, record.community_id, record.date),
+            closed_month=reads.closed_month,
         ),
         status,
     )

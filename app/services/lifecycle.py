@@ -129,10 +129,11 @@ class Change:
 # -- The checks ------------------------------------------------------------------------------------
 
 
-class _Reads:
+class RecordReads:
     """What :func:`check` reads from the database about one stored record, read at most once:
     :func:`allowed_actions` tries every action on the same record (it was a scope query and a
-    closed-month query per action, sixteen statements a detail page)."""
+    closed-month query per action, sixteen statements a detail page), and the page shows the
+    closed month it read."""
 
     def __init__(self, session: Session, actor: User, record: RecordMixin) -> None:
         self.session, self.actor, self.record = session, actor, record
@@ -182,7 +183,11 @@ def _not_allowed_message(action: Action, status: Status | None) -> str:
 
 
 def check(
-    session: Session, actor: User, record: RecordMixin | None, change: Change, reads: _Reads | None = None
+    session: Session,
+    actor: User,
+    record: RecordMixin | None,
+    change: Change,
+    reads: RecordReads | None = None,
 ) -> Status | None:
     """Every rule but the values: role and status, scope, organisation, four eyes, closed months.
 
@@ -192,7 +197,7 @@ def check(
     if not actor.is_authenticated or not actor.is_active:
         raise NotAllowed(_("Your account cannot do this with this entry."))
     if record is not None:
-        reads = reads or _Reads(session, actor, record)
+        reads = reads or RecordReads(session, actor, record)
     if record is not None and not reads.in_scope:
         raise OutOfScope()
     target = _target_status(actor, record, change)
@@ -268,10 +273,12 @@ def _check_note(change: Change) -> str | None:
     return note
 
 
-def allowed_actions(session: Session, actor: User, record: RecordMixin) -> list[Action]:
+def allowed_actions(
+    session: Session, actor: User, record: RecordMixin, reads: RecordReads | None = None
+) -> list[Action]:
     """The actions the actor may take on the record now (what the detail page offers)."""
     allowed = []
-    reads = _Reads(session, actor, record)
+    reads = reads or RecordReads(session, actor, record)
     for action in Action:
         if action == Action.CREATE:
             continue
