@@ -77,6 +77,9 @@ def test_a_closed_month_freezes_its_entries(client, login_as, team, make, db):
     client.post("/logout")
 
     login_as(volunteer)
+    shown = client.get(f"/activities/{returned.uuid}").get_data(as_text=True)
+    assert "is closed for reporting in this area: this entry can no longer change" in shown
+    assert "can no longer change" not in client.get(f"/activities/{draft_now.uuid}").get_data(as_text=True)
     community = approved.community_id
     new = client.post("/activities/new", data=entry_data.activity(community, date=IN_MONTH.isoformat()))
     assert new.status_code == 409 and "is closed for reporting" in new.get_data(as_text=True)
