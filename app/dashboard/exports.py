@@ -33,6 +33,7 @@ from ..services.export_jobs import (
     export_file,
     fail_job,
     is_expired,
+    is_stalled,
     own_job,
     own_jobs,
     tidy_jobs,
@@ -88,7 +89,8 @@ def _own(job_uuid: uuid.UUID) -> ExportJob:
     job = own_job(db.session, current_user, job_uuid)
     if job is None:
         abort(404)
-    if job.status == JobStatus.RUNNING or (job.status != JobStatus.EXPIRED and is_expired(job)):
+    stalled = is_stalled(job, current_app.config["EXPORT_STALLED_MINUTES"])
+    if stalled or (job.status != JobStatus.EXPIRED and is_expired(job)):
         tidy_jobs(db.session, current_app.config)
         db.session.refresh(job)
     return job

@@ -120,14 +120,25 @@ def part_file(export_dir: str | Path, job: ExportJob) -> Path:
     return Path(export_dir) / f".{job.uuid}.part"
 
 
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives UTC back without its zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def is_expired(job: ExportJob, now: datetime | None = None) -> bool:
     """Past its time (the purge may not have run yet), or already purged."""
     if job.status == JobStatus.EXPIRED:
         return True
-    expires = job.expires_at
-    if expires.tzinfo is None:  # SQLite gives UTC back without its zone
-        expires = expires.replace(tzinfo=UTC)
-    return expires <= (now or utcnow())
+    return _aware(job.expires_at) <= (now or utcnow())
+
+
+def is_stalled(job: ExportJob, minutes: int, now: datetime | None = None) -> bool:
+    """Running, and its builder has said nothing for ``minutes`` (:func:`give_up_stalled` gives
+    such jobs up; this tells a page whether to ask it)."""
+    if job.status != JobStatus.RUNNING:
+        return False
+    silent_since = job.heartbeat_at or job.started_at or job.created_at
+    return _aware(silent_since) <= (now or utcnow()) - timedelta(minutes=minutes)
 
 
 def purge_expired(session: Session, export_dir: str | Path, *, now: datetime | None = None) -> int:
