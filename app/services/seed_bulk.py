@@ -24,13 +24,11 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session
 
-from .db_tuning import sqlite_pragmas
+from .db_tuning import sqlite_bulk_pragmas
 from .seed_rows import COLUMNS, Chunk, Formats
 
 #: Records from which a load rebuilds indexes (and PostgreSQL's foreign keys) instead of keeping them.
 LARGE = 50_000
-#: Page cache of SQLite during a load, in KiB (the default is 2 MiB: big indexes would thrash it).
-SQLITE_CACHE_KIB = 256 * 1024
 #: PostgreSQL's memory for the index builds after a large load.
 PG_MAINTENANCE_WORK_MEM = "256MB"
 
@@ -90,7 +88,7 @@ class SqliteLoader(Loader):
         }
         self.indexes: list[tuple[str, str]] = []
         #: A larger page cache, and a second thread for the sorts of the index builds.
-        self.pragmas = sqlite_pragmas(self.raw, cache_size=-SQLITE_CACHE_KIB, threads=2)
+        self.pragmas = sqlite_bulk_pragmas(self.raw)
 
     def _scalar(self, sql: str) -> int:
         return self.cursor.execute(sql).fetchone()[0]

@@ -28,7 +28,7 @@ from reports.facts import FACTS, Fact, grouped
 
 from ..models import Activity, DriverAssessment, DriverRating, Incident
 from ..models.summaries import SUMMARY_TABLES
-from .db_tuning import sqlite_pragmas
+from .db_tuning import sqlite_bulk_pragmas
 
 _MODELS = (Activity, Incident, DriverAssessment)
 _OLD, _NEW = "summaries.old", "summaries.new"
@@ -37,9 +37,8 @@ _CHUNK = 500
 
 
 #: Memory for a rebuild's sorts and hash tables: PostgreSQL's ``work_mem`` for its transaction
-#: (the default 4 MB spilled the largest grouping to disk in 33 batches), SQLite's page cache (KiB).
+#: (the default 4 MB spilled the largest grouping to disk in 33 batches).
 REBUILD_WORK_MEM = "256MB"
-REBUILD_SQLITE_CACHE_KIB = 256 * 1024
 
 
 def rebuild(session: Session) -> dict[str, int]:
@@ -73,7 +72,7 @@ def _more_memory(connection: Connection) -> Iterator[None]:
         yield
         return
     raw = connection.connection.dbapi_connection
-    with sqlite_pragmas(raw, cache_size=-REBUILD_SQLITE_CACHE_KIB, threads=2):
+    with sqlite_bulk_pragmas(raw):
         yield
 
 
