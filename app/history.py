@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 from wtforms.fields.core import UnboundField
@@ -20,6 +19,7 @@ from wtforms.fields.core import UnboundField
 from .i18n import translate
 from .kinds import kind_by_object_type
 from .models import AuditEvent, Community, Organisation
+from .translate import gettext as _
 from .vocabulary import (
     ACTIVITY_TYPES,
     DRIVERS,

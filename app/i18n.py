@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 
 from flask import current_app, has_request_context, request
-from flask_babel import gettext, pgettext
 from flask_login import current_user
 
+from .translate import gettext, pgettext
 from .vocabulary import InContext
 
 

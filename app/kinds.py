@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from forms.entries import ActivityForm, AssessmentForm, IncidentForm, RecordForm
 
 from .models import Activity, Community, DriverAssessment, Incident, RecordMixin
+from .translate import gettext as _
+from .translate import lazy_gettext as _l
 from .vocabulary import neutral_label
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import with_appcontext
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from .errors import DomainError
 from .extensions import db
 from .services import backup as service
 from .services.audit import log_event
+from .translate import gettext as _
+from .translate import ngettext
 
 
 @click.command("backup")

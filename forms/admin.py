@@ -10,8 +10,6 @@ rules, the scope a role needs) so that those messages show together with the oth
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms import (
     DateField,
@@ -33,6 +31,8 @@ from app.models import Country, District, Organisation, Region, User
 from app.services.accounts import check_password_strength, check_scope
 from app.services.geography import clean_name
 from app.services.organisations import CODE_PATTERN, districts_by_region, normalise_code
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 from app.vocabulary import N_, ORGANISATION_TYPE_LABELS, ROLE_LABELS, Role
 
 from .auth import LANGUAGE_NAMES

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
+
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 
 from .base import BaseForm
 

@@ -6,13 +6,15 @@ import re
 
 import wtforms
 from flask import has_request_context, request
-from flask_babel import format_number, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_number
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, StopValidation, ValidationError
 from wtforms.widgets import ListWidget
+
+from app.translate import WTFormsMessages, ngettext
+from app.translate import gettext as _
 
 from . import widgets
 
@@ -36,6 +38,10 @@ class NoControlCharacters:
             raise StopValidation(_("Remove the control characters from this text."))
 
 
+#: WTForms' own messages in the user's language, its catalogs read once (Flask-WTF reads them per request).
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
 class BaseForm(FlaskForm):
     """Every page form: CSRF on (Flask-WTF reads ``WTF_CSRF_ENABLED``), and no field accepts
     control characters (checked first, before any other rule reads the text)."""
@@ -43,6 +49,9 @@ class BaseForm(FlaskForm):
     class Meta:
         #: Only a form that sets this reads the files of a request (the outbox import).
         accepts_files = False
+
+        def get_translations(self, form: Form) -> WTFormsMessages:
+            return WTFORMS_MESSAGES
 
         def wrap_formdata(self, form: Form, formdata: object) -> object:
             """The submitted text only: a form that takes no file ignores a file part sent in a
@@ -70,6 +79,9 @@ class SubForm(Form):
     """A form inside a page form (``FormField``): the same first check on every field."""
 
     class Meta:
+        def get_translations(self, form: Form) -> WTFormsMessages:
+            return WTFORMS_MESSAGES
+
         def bind_field(self, form: Form, unbound_field: object, options: dict) -> Field:
             return _refuse_control_characters(super().bind_field(form, unbound_field, options))
 

@@ -14,9 +14,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import current_app
-from flask_babel import format_number, get_locale, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_number, get_locale
 from wtforms import SelectChoice, SubmitField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
@@ -24,6 +22,9 @@ from app.extensions import db
 from app.i18n import translate
 from app.models import Community, RecordMixin
 from app.services.scope import communities_in_scope, organisations_for_paper_forms
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
+from app.translate import ngettext
 from app.vocabulary import (
     ACTIVITY_TYPES,
     AGE_BAND_LABELS,

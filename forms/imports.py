@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
+
+from app.translate import lazy_gettext as _l
 
 from .base import BaseForm
 

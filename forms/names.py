@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length
 
+from app.translate import lazy_gettext as _l
 from config import Config
 
 from .auth import LANGUAGE_NAMES

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -44,6 +42,8 @@ from app.services.indicator_admin import (
     filter_problems,
 )
 from app.services.programme_admin import PROGRAMME_CODE, period_problem
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 from app.vocabulary import (
     ACTIVITY_TYPES,
     AGE_BAND_LABELS,

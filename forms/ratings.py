@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import Form, FormField, SelectChoice
 from wtforms.validators import ValidationError
 
 from app.i18n import translate
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 from app.vocabulary import DRIVER_GROUPS, DRIVERS, N_, RATING_LABELS, TREND_LABELS, Trend, neutral_label
 
 from .base import RadioField

@@ -11,8 +11,6 @@ organisation typed into a donor's URL is still refused (next to the region), nev
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +20,8 @@ from wtforms.validators import Optional
 from app.collation import in_order
 from app.models import Country, District, Organisation, Region, User
 from app.services.scope import region_ids_in_scope
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 from app.vocabulary import STATUS_LABELS, Role
 from reports.filters import (
     AUDIENCE_LABELS,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DecimalField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
+
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 
 from .base import BaseForm, SafeStringField
 

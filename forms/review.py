@@ -11,10 +11,11 @@ import re
 from datetime import date
 from functools import cache
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
+
+from app.translate import gettext as _
+from app.translate import lazy_gettext as _l
 
 from .base import BaseForm, SafeTextAreaField, shown_version
 from .entries import RecordForm

@@ -11,6 +11,7 @@ WTForms' only in using it.
 
 from __future__ import annotations
 
+import wtforms
 from markupsafe import Markup, escape
 from wtforms import widgets
 from wtforms.widgets.core import clean_key
@@ -61,3 +62,47 @@ class Select(widgets.Select):
             options["selected"] = True
         label = escape(choice.label or choice.value)
         return Markup(f"<option {html_params(**options)}>{label}</option>")  # noqa: S704  (escaped)
+
+
+#: The option widgets :func:`choice_options` writes itself (WTForms' attributes, none of their own flags).
+_OWN_OPTIONS = (CheckboxInput, RadioInput)
+
+
+def _option_label(option_id: str, option_input: object, label: object) -> str:
+    text = escape(label)
+    return f'\n    <label class="option" for="{escape(option_id)}">{option_input} <span>{text}</span></label>'
+
+
+def choice_options(field: wtforms.Field) -> Markup:
+    """Every option of a checkbox or radio group, each ``<input>`` inside its label, as the
+    template's loop over the field wrote them (``_macros.html``), but without making a WTForms
+    sub-field for each option: an activity form has some sixty options, and those sub-fields were
+    a third of its rendering. A field whose options carry attributes of their own (``render_kw``,
+    a widget with flags) goes through WTForms' sub-fields as before;
+    ``tests/unit/test_widgets.py`` holds both to the same text."""
+    widget = field.option_widget
+    choices = list(field._iter_choices_normalized())  # what WTForms' __iter__ reads
+    if (
+        type(widget) not in _OWN_OPTIONS
+        or field.render_kw
+        or getattr(widget, "field_flags", None)
+        or any(choice.render_kw for choice in choices)
+    ):
+        return Markup("".join(_option_label(option.id, option(), option.label.text) for option in field))  # noqa: S704
+    shared = {}
+    for name in widget.validation_attrs:  # "required", "disabled", as WTForms reads them
+        flag = getattr(field.flags, name, None)
+        if flag is not None:
+            shared[name] = flag() if callable(flag) else flag
+    shared["name"] = field.name
+    shared["type"] = widget.input_type
+    parts = []
+    for number, choice in enumerate(choices):
+        option_id = f"{field.id}-{number}"
+        attributes = {**shared, "id": option_id, "value": str(choice.value)}
+        if choice.selected:
+            attributes["checked"] = True
+        parts.append(
+            _option_label(option_id, f"<input {html_params(**attributes)}>", choice.label or choice.value)
+        )
+    return Markup("".join(parts))  # noqa: S704  (every attribute and label escaped above)

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from flask import current_app, render_template, request, url_for
 from flask_babel import format_date, get_timezone
-from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -28,6 +27,7 @@ from ..kinds import KINDS, kind_by_object_type
 from ..models import AuditEvent, Organisation, User
 from ..paging import page_number
 from ..security import roles_required
+from ..translate import gettext as _
 from ..vocabulary import N_, ROLE_LABELS, STATUS_LABELS, Role, Status
 from . import bp
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -30,6 +29,7 @@ from ..models import Community, District, Organisation, Region, User
 from ..paging import page_number
 from ..security import roles_required
 from ..services import geography, organisations, users
+from ..translate import gettext as _
 from ..vocabulary import ORGANISATION_TYPE_LABELS, ROLE_LABELS, Role
 from . import bp
 

@@ -7,8 +7,9 @@ from functools import wraps
 from typing import TypeVar
 
 from flask import Response, jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user
+
+from ..translate import gettext as _
 
 F = TypeVar("F", bound=Callable[..., object])
 

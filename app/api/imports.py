@@ -12,8 +12,6 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +19,8 @@ from ..errors import DomainError
 from ..kinds import KINDS
 from ..models import User
 from ..services.audit import log_event
+from ..translate import gettext as _
+from ..translate import ngettext
 from .records import FORM_ERRORS, put_record
 
 #: What "Save a copy" writes at the top of the file.

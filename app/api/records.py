@@ -13,7 +13,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -30,6 +29,7 @@ from ..services import lifecycle
 from ..services.lifecycle import Action, AlreadyStored, Change, OutOfScope
 from ..services.record_values import unchanged
 from ..services.scope import get_record_in_scope
+from ..translate import gettext as _
 from ..vocabulary import Status
 
 #: Form fields that are not data: the token, the buttons and the page's own bookkeeping.

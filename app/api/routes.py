@@ -6,13 +6,13 @@ from __future__ import annotations
 import uuid
 
 from flask import Response, jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from ..extensions import db
 from ..kinds import KIND_CONVERTER, get_kind
 from ..services.scope import get_record_in_scope
+from ..translate import gettext as _
 from . import bp
 from .answers import json_error, signed_in_json
 from .openapi import openapi_document

@@ -5,8 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
@@ -20,6 +18,8 @@ from ..models import User
 from ..models.base import utcnow
 from ..services.accounts import authenticate
 from ..services.audit import log_event
+from ..translate import gettext as _
+from ..translate import ngettext
 from . import bp, throttle
 from .sessions import end_session, start_session
 

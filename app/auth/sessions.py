@@ -13,14 +13,14 @@ from __future__ import annotations
 import time
 
 from flask import current_app, flash, g, redirect, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..api.answers import is_api_request, not_signed_in
 from ..models import User
 from ..services.accounts import GENERATION_KEY
+from ..translate import gettext as _
+from ..translate import ngettext
 
 #: Session keys: when the user signed in, and when the session last served a request.
 SIGNED_IN_KEY = "auth_signed_in_at"

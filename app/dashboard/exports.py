@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from flask import Response, abort, current_app, jsonify, redirect, render_template, url_for
 from flask_babel import format_date, format_number, format_percent, get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -38,6 +37,7 @@ from ..services.export_jobs import (
     own_jobs,
     tidy_jobs,
 )
+from ..translate import gettext as _
 from ..vocabulary import N_, STATUS_LABELS, Status
 from . import bp
 

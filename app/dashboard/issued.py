@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, render_template
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -14,6 +13,7 @@ from ..extensions import db
 from ..models import IssuedReport
 from ..paging import page_number
 from ..security import REPORT_ROLES, roles_required
+from ..translate import gettext as _
 from ..vocabulary import Role
 from . import bp
 

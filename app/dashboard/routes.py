@@ -6,7 +6,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Response, abort, current_app, render_template, request, send_file
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import format_date, get_locale
 from flask_login import current_user
 from jinja2.utils import htmlsafe_json_dumps
 from werkzeug.wrappers import Response as BaseResponse
@@ -22,6 +22,7 @@ from ..models import ExportKind
 from ..security import REPORT_ROLES, roles_required
 from ..services.exports import export_records_zip, export_workbook
 from ..services.programmes import visible_programme
+from ..translate import gettext
 from ..vocabulary import Role
 from . import bp
 from .exports import XLSX, ZIP, background_export

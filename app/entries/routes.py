@@ -6,7 +6,6 @@ import uuid
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_number
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +25,7 @@ from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, AlreadyStored, Change
 from ..services.scope import get_record_in_scope, organisations_in_scope
+from ..translate import gettext as _
 from ..vocabulary import STATUS_LABELS, Role, Status, neutral_label
 from . import bp
 from .queries import COUNT_CAP, CURSOR, count_records, record_page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -15,6 +14,7 @@ from ..entries.queries import recent_records, returned_records
 from ..entries.routes import can_create
 from ..kinds import KINDS
 from ..security import RECORD_ROLES
+from ..translate import gettext as _
 from ..vocabulary import Role
 from . import bp
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from flask import Response, render_template, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..entries.routes import can_create
 from ..kinds import KINDS
+from ..translate import gettext as _
 from . import bp
 
 #: The service worker's source, beside this module (not under static/: it is served from "/").

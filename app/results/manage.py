@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -23,6 +22,7 @@ from ..extensions import db
 from ..models import Indicator, Programme
 from ..security import roles_required
 from ..services import indicator_admin, programme_admin
+from ..translate import gettext as _
 from . import bp
 from .page import DIRECTION_LABELS, MEASURE_LABELS
 from .targets import MANAGERS, _managed

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from flask_babel import format_decimal, format_percent, get_locale, gettext
+from flask_babel import format_decimal, format_percent, get_locale
 from sqlalchemy.orm import Session
 
 from reports.chart_layout import COLOURS, base_layout, count_axis, plot, trace
@@ -24,6 +24,7 @@ from reports.suppression import EXACT_NOTE, small_mark
 
 from ..i18n import translate
 from ..models import Direction, Indicator, Measure, Programme
+from ..translate import gettext
 from ..vocabulary import N_, RECOMMENDATIONS
 
 #: What each measure counts, as the page names it.

@@ -7,7 +7,6 @@ from datetime import date
 from io import BytesIO
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -20,6 +19,7 @@ from ..models import Measure, Programme
 from ..security import roles_required
 from ..services.programmes import visible_programme
 from ..services.targets import can_manage, save_manual_actual, save_targets
+from ..translate import gettext as _
 from ..vocabulary import Role
 from . import bp
 from .page import quarter_label

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -17,6 +16,7 @@ from ..extensions import db
 from ..models import ClosedPeriod
 from ..security import roles_required
 from ..services import periods
+from ..translate import gettext as _
 from ..vocabulary import Role
 from . import bp
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -24,6 +22,8 @@ from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, Change
 from ..services.scope import community_ids_in_scope, get_record_in_scope
+from ..translate import gettext as _
+from ..translate import ngettext
 from ..vocabulary import Role
 from . import bp
 from .queue import CURSOR, review_queue

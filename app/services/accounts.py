@@ -8,8 +8,6 @@ from pathlib import Path
 
 from flask import current_app, has_app_context, has_request_context
 from flask import session as flask_session
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,6 +15,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Country, Organisation, Region, User
+from ..translate import gettext as _
+from ..translate import ngettext
 from ..vocabulary import Role
 
 MIN_PASSWORD_LENGTH = 10

@@ -14,7 +14,6 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from ..errors import DomainError
 from ..kinds import KINDS
 from ..models import User
+from ..translate import gettext as _
 from .lifecycle import purge_text
 
 

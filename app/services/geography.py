@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import DomainError
 from ..models import Community, Country, District, Region, User
+from ..translate import gettext as _
 from .audit import log_event
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import DomainError
 from ..models import Direction, Indicator, Measure, Programme, Recommendation, User
 from ..models.results import SHARE_MEASURES
+from ..translate import gettext as _
 from ..vocabulary import (
     ACTIVITY_TYPES,
     DRIVERS,

@@ -20,7 +20,6 @@ from datetime import date
 from enum import StrEnum
 from functools import cached_property
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,6 +35,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
+from ..translate import gettext as _
 from ..vocabulary import Role, Status
 from .audit import log_event
 from .periods import closed_month_of

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..collation import in_order
 from ..errors import DomainError
 from ..models import District, Organisation, Region, User
+from ..translate import gettext as _
 from ..vocabulary import OrganisationType
 from .audit import apply_changes, log_event
 

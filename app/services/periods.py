@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_babel import format_date, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..collation import in_order
 from ..errors import Conflict, DomainError, NotAllowed
 from ..models import ClosedPeriod, Community, Country, District, Region, ReviewNote, User
+from ..translate import gettext as _
+from ..translate import ngettext
 from ..vocabulary import Role, Status
 from .audit import log_event
 

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +21,7 @@ from reports.results import quarter_start
 from ..collation import in_order
 from ..errors import DomainError
 from ..models import Country, Programme, Region, User
+from ..translate import gettext as _
 from ..vocabulary import Role
 from .audit import log_event
 from .scope import region_ids_in_scope

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import Text, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +21,7 @@ from ..models import (
     RecordMixin,
     TargetGroup,
 )
+from ..translate import gettext as _
 from ..vocabulary import Trend
 
 #: The code-list values and the rows they stand for.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +21,7 @@ from ..models import (
     Region,
     TargetGroup,
 )
+from ..translate import gettext as _
 
 _TAXONOMIES = (
     (Driver, v.DRIVERS),

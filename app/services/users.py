@@ -7,12 +7,12 @@ end the user's open sessions (:meth:`app.models.User.end_sessions`).
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..errors import DomainError
 from ..models import User
+from ..translate import gettext as _
 from ..vocabulary import Role
 from .accounts import check_password_strength, create_user, resolve_scope
 from .audit import apply_changes, log_event

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 import wtforms
-from markupsafe import Markup
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
 from wtforms import Form, SelectChoice, SelectMultipleField, widgets
 from wtforms.validators import InputRequired
 from wtforms.widgets import html_params as wtforms_html_params
@@ -91,3 +92,76 @@ def test_widgets_render_as_wtforms_does(data: _Data | None) -> None:
     assert [option() for option in ours.level] == [option() for option in theirs.level]
     assert ours.level.widget(ours.level) == theirs.level.widget(theirs.level)
     assert [option() for option in ours.groups] == [option() for option in theirs.groups]
+
+
+def _loop_text(field: wtforms.Field) -> str:
+    """What the template's loop over a group's WTForms sub-fields wrote (before choice_options)."""
+    lines = []
+    for option in field:
+        label = escape(option.label.text)
+        lines.append(
+            f'\n    <label class="option" for="{escape(option.id)}">{option()} <span>{label}</span></label>'
+        )
+    return "".join(lines)
+
+
+class _Groups(Form):
+    level = base.RadioField(
+        choices=[SelectChoice("1", "One"), SelectChoice("2", '<Two> & "2"')], validators=[InputRequired()]
+    )
+    plain = base.RadioField(choices=[SelectChoice("a", "A"), SelectChoice("b", "")])
+    groups = base.MultiCheckboxField(
+        choices=[
+            SelectChoice("youth", "Youth"),
+            SelectChoice("women", "Женщины и девушки"),
+            SelectChoice("x'y", "X"),
+        ],
+        validators=[base.AtLeastOne()],
+    )
+    lazy = base.MultiCheckboxField(choices=[SelectChoice("R1", LazyString(lambda: "Recommendation <1>"))])
+    styled = base.MultiCheckboxField(
+        choices=[SelectChoice("a", "A"), SelectChoice("b", "B")], render_kw={"class": "big"}
+    )
+    marked = base.MultiCheckboxField(
+        choices=[SelectChoice("a", "A"), SelectChoice("b", "B", render_kw={"data-x": "1"})]
+    )
+    native = wtforms.RadioField(choices=[SelectChoice("1", "One")], validators=[InputRequired()])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        _Data(
+            level="2", plain="b", groups=["women", "x'y"], lazy=["R1"], styled=["b"], marked=["a"], native="1"
+        ),
+    ],
+)
+@pytest.mark.parametrize("name", ["level", "plain", "groups", "lazy", "styled", "marked", "native"])
+def test_choice_options_write_what_the_sub_fields_wrote(data: _Data | None, name: str) -> None:
+    form = _Groups(formdata=data)
+    if data is not None:
+        form.validate()
+    written = fast.choice_options(form[name])
+    assert isinstance(written, Markup)
+    assert written == _loop_text(form[name])
+    if data is not None and name != "plain":
+        assert "checked" in written  # what was sent is ticked again
+
+
+def test_choice_options_mark_a_required_radio_group() -> None:
+    written = fast.choice_options(_Groups().level)
+    assert written.count(" required ") + written.count(" required>") == 2
+    assert "&lt;Two&gt; &amp; &#34;2&#34;" in written
+
+
+def test_choice_options_make_no_sub_field_for_a_plain_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    form = _Groups(formdata=_Data(level="1", groups=["youth"]))
+    expected = {name: _loop_text(form[name]) for name in ("level", "groups", "lazy")}
+
+    def no_sub_field(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a sub-field was made")
+
+    monkeypatch.setattr(wtforms.fields.choices.SelectFieldBase._Option, "__init__", no_sub_field)
+    for name, text in expected.items():
+        assert fast.choice_options(form[name]) == text
