@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 from sqlalchemy.orm import Session
 
 from app.vocabulary import (
@@ -52,7 +52,7 @@ from .chart_layout import (
     trace,
 )
 from .chart_tables import ChartTable, chart_table
-from .chart_text import month_label, number, partial_months
+from .chart_text import decimal_text, month_label, number, partial_months
 from .filters import ReportFilters
 from .suppression import Shown, is_small, small_mark
 
@@ -328,7 +328,7 @@ class ChartBuilder:
         rows = [
             (
                 label,
-                [None if m is None else format_decimal(m, format="0.00", locale=self.locale) for m in row],
+                [None if m is None else decimal_text(m, self.locale, "0.00") for m in row],
             )
             for label, row in zip(labels, by_driver, strict=True)
         ]

@@ -12,6 +12,7 @@ them up (``SUM(n)``, not ``COUNT(*)``): a month of a million records is a few hu
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, Subquery, literal_column, union_all
 
@@ -61,9 +62,22 @@ def _place(column: object, filters: ReportFilters, organisation: object) -> list
 def source(fact: Fact, filters: ReportFilters, *, statuses: object = None) -> Subquery:
     """The fact's rows for the report (see the module's docstring); ``statuses`` instead of the
     report's own (e.g. every review status, for the data-quality counts)."""
-    wanted = _statuses(filters, statuses)
+    wanted = tuple(_statuses(filters, statuses))
+    return _source(fact, filters, id(filters.places), wanted, USE_SUMMARIES)
+
+
+@lru_cache(maxsize=256)
+def _source(
+    fact: Fact, filters: ReportFilters, _places: int, wanted: tuple[str, ...], summaries: bool
+) -> Subquery:
+    """:func:`source`, each subquery built once: a workbook reads some thirty, a dashboard ten, and
+    building one (its UNION, then the columns SQLAlchemy derives for ``.c``) cost more than
+    running it on a month of summaries. A subquery depends only on these arguments and is never
+    changed once made. Filters compare without their ``places`` statement (two programmes' areas
+    would be equal), so its ``id`` is part of the key: the subquery cached holds that statement,
+    so no other object can take its ``id`` while the entry lives."""
     parts: list[Select] = []
-    months = whole_months(filters.date_from, filters.date_to) if USE_SUMMARIES else None
+    months = whole_months(filters.date_from, filters.date_to) if summaries else None
     if months is not None:
         table = fact.table
         parts.append(

@@ -228,3 +228,20 @@ def test_dashboard_aggregates_agree_with_the_single_queries(known, db):
         (r.code, r.activities) for r in q.by_recommendation(db.session, filters)
     ]
     assert data.incidents == q.incident_cube(db.session, filters)
+
+
+def test_areas_given_as_statements_are_never_confused(known, db):
+    """Report sources are built once per set of filters; filters that differ only in the area
+    statement (two programmes' areas, or none) compare equal, and must still count apart."""
+    from dataclasses import replace
+
+    from reports.sources import source
+
+    everywhere = _filters(db, audience="coordinator")
+    osh = select(Community.id).join(District).join(Region).where(Region.code == "KG-O")
+    tajikistan = select(Community.id).join(District).join(Region).where(Region.code.like("TJ-%"))
+    in_osh, in_tajikistan = replace(everywhere, places=osh), replace(everywhere, places=tajikistan)
+    assert in_osh == in_tajikistan == everywhere  # the statement is not compared
+    counts = [q.activity_totals(db.session, f).activities for f in (in_osh, in_tajikistan, everywhere, in_osh)]
+    assert counts == [3, 2, 5, 3]
+    assert source(q.facts.ACTIVITIES, in_osh) is source(q.facts.ACTIVITIES, in_osh)  # built once
