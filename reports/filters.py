@@ -16,6 +16,8 @@ import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
@@ -184,6 +186,35 @@ _DONOR_REFUSED = {
 }
 
 
+class _Scope(NamedTuple):
+    """What :func:`community_ids_in_scope` reads of a user."""
+
+    role: str
+    organisation_id: int | None
+    scope_region_id: int | None
+    scope_country_id: int | None
+
+
+@lru_cache(maxsize=512)
+def _places(
+    district_id: int | None, region_id: int | None, country_id: int | None, scope: _Scope | None
+) -> Select:
+    """``SELECT communities.id`` of a place (the smallest one given) within a viewer's scope; the
+    same statement object for the same place and scope, so that the report sources built from
+    filters (``reports.sources``) are reused from one request to the next. A statement, not its
+    rows: the database reads the communities afresh each time."""
+    query = select(Community.id).join(District, Community.district_id == District.id)
+    if district_id is not None:
+        query = query.where(District.id == district_id)
+    elif region_id is not None:
+        query = query.where(District.region_id == region_id)
+    elif country_id is not None:
+        query = query.join(Region, District.region_id == Region.id).where(Region.country_id == country_id)
+    if scope is not None:
+        query = query.where(Community.id.in_(community_ids_in_scope(scope)))  # type: ignore[arg-type]
+    return query
+
+
 def resolve_filters(
     session: Session,
     *,
@@ -316,19 +347,15 @@ def resolve_filters(
 
     community_ids = places = None
     if scoped or country_row or region_row or district_row:
-        query = select(Community.id).join(District, Community.district_id == District.id)
-        if district_row is not None:
-            query = query.where(District.id == district_row.id)
-        elif region_row is not None:
-            query = query.where(District.region_id == region_row.id)
-        elif country_row is not None:
-            query = query.join(Region, District.region_id == Region.id).where(
-                Region.country_id == country_row.id
-            )
-        if scoped:
-            query = query.where(Community.id.in_(community_ids_in_scope(viewer)))
-        community_ids = frozenset(session.scalars(query))
-        places = query
+        places = _places(
+            district_row.id if district_row else None,
+            region_row.id if region_row else None,
+            country_row.id if country_row else None,
+            _Scope(viewer.role, viewer.organisation_id, viewer.scope_region_id, viewer.scope_country_id)
+            if scoped
+            else None,
+        )
+        community_ids = frozenset(session.scalars(places))
 
     return ReportFilters(
         date_from=date_from,

@@ -245,3 +245,14 @@ def test_areas_given_as_statements_are_never_confused(known, db):
     counts = [q.activity_totals(db.session, f).activities for f in (in_osh, in_tajikistan, everywhere, in_osh)]
     assert counts == [3, 2, 5, 3]
     assert source(q.facts.ACTIVITIES, in_osh) is source(q.facts.ACTIVITIES, in_osh)  # built once
+
+
+def test_a_place_and_scope_asked_again_give_the_same_statement(known, make, db):
+    """So that the report sources of a coordinator's next request are reused, not built again;
+    another place gives its own statement and its own figures."""
+    coordinator = make.user("coordinator", region="KG-O")
+    first, again = _filters(db, viewer=coordinator), _filters(db, viewer=coordinator)
+    assert first.places is again.places
+    district = _filters(db, viewer=coordinator, district="KG-O-ARV")
+    assert district.places is not first.places
+    assert [q.activity_totals(db.session, f).activities for f in (first, district, again)] == [3, 1, 3]
