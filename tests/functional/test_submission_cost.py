@@ -69,6 +69,22 @@ def test_an_api_put_reads_no_list_and_each_thing_once(client, login_as, voluntee
     assert _count(mine, r"^INSERT INTO audit_events") == 1
 
 
+def test_the_summaries_of_a_new_activity_are_read_at_once(client, login_as, volunteer, home):
+    """Its four summaries' rows come from one statement; each table gets one upsert."""
+    api = login_as(volunteer)
+    body = {**entry_data.activity(home.id), "status": "submitted"}
+    body.pop("submit")
+    with statements() as seen:
+        assert api.put(f"/api/v1/activities/{uuid.uuid4()}", json=body).status_code == 201
+    upkeep = [s for s in seen if s not in _not_summaries(seen)]
+    reads = [s for s in upkeep if s.startswith("SELECT")]
+    assert len(reads) == 1 and reads[0].count("UNION ALL") == 3
+    for table in ("activities", "activity_recommendations", "activity_target_groups"):
+        assert _count(upkeep, rf"^INSERT INTO summary_{table} ") == 1
+    assert _count(upkeep, r"^INSERT INTO summary_activity_recommendation_groups ") == 1
+    assert len(upkeep) == 5
+
+
 def test_a_form_post_reads_no_list_and_no_reload(client, login_as, volunteer, home):
     page = login_as(volunteer)
     with statements() as seen:
