@@ -242,7 +242,9 @@ def test_areas_given_as_statements_are_never_confused(known, db):
     tajikistan = select(Community.id).join(District).join(Region).where(Region.code.like("TJ-%"))
     in_osh, in_tajikistan = replace(everywhere, places=osh), replace(everywhere, places=tajikistan)
     assert in_osh == in_tajikistan == everywhere  # the statement is not compared
-    counts = [q.activity_totals(db.session, f).activities for f in (in_osh, in_tajikistan, everywhere, in_osh)]
+    counts = [
+        q.activity_totals(db.session, f).activities for f in (in_osh, in_tajikistan, everywhere, in_osh)
+    ]
     assert counts == [3, 2, 5, 3]
     assert source(q.facts.ACTIVITIES, in_osh) is source(q.facts.ACTIVITIES, in_osh)  # built once
 
