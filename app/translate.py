@@ -91,9 +91,7 @@ def install_in_jinja(env: Environment) -> None:
     ``{% trans %}`` through :func:`catalog` (call after Flask-Babel's ``init_app``, which installs
     its own). They behave as Jinja's "new style" ones (escaped, always ``%``-formatted), without
     its two extra calls through the template context per message."""
-    env.install_gettext_callables(  # type: ignore[attr-defined]  (added by jinja2.ext.i18n)
-        gettext=gettext, ngettext=ngettext, pgettext=pgettext, newstyle=True
-    )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  (how {% trans %} compiles; Flask-Babel's too)
     env.globals.update(
         _=_template_gettext,
         gettext=_template_gettext,

@@ -42,6 +42,11 @@ class NoControlCharacters:
 WTFORMS_MESSAGES = WTFormsMessages()
 
 
+def _wtforms_messages(_meta: object, _form: Form) -> WTFormsMessages:
+    """``Meta.get_translations`` of every form here, page forms and sub-forms alike."""
+    return WTFORMS_MESSAGES
+
+
 class BaseForm(FlaskForm):
     """Every page form: CSRF on (Flask-WTF reads ``WTF_CSRF_ENABLED``), and no field accepts
     control characters (checked first, before any other rule reads the text)."""
@@ -50,8 +55,7 @@ class BaseForm(FlaskForm):
         #: Only a form that sets this reads the files of a request (the outbox import).
         accepts_files = False
 
-        def get_translations(self, form: Form) -> WTFormsMessages:
-            return WTFORMS_MESSAGES
+        get_translations = _wtforms_messages
 
         def wrap_formdata(self, form: Form, formdata: object) -> object:
             """The submitted text only: a form that takes no file ignores a file part sent in a
@@ -79,8 +83,7 @@ class SubForm(Form):
     """A form inside a page form (``FormField``): the same first check on every field."""
 
     class Meta:
-        def get_translations(self, form: Form) -> WTFormsMessages:
-            return WTFORMS_MESSAGES
+        get_translations = _wtforms_messages
 
         def bind_field(self, form: Form, unbound_field: object, options: dict) -> Field:
             return _refuse_control_characters(super().bind_field(form, unbound_field, options))
