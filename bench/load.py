@@ -79,6 +79,8 @@ class Phase:
     accepted: dict = field(default_factory=dict)
     refused: dict = field(default_factory=dict)
     server_cpu: float = 0.0
+    #: CPUs locust itself kept busy while it measured (CPU seconds a second).
+    client_cpu: float = 0.0
     load_after: float = 0.0
 
     def row(self, name: str) -> dict | None:
@@ -157,6 +159,17 @@ def server_cpu_seconds(server: subprocess.Popen) -> float:
     return total
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a running process so far (0 once it has ended)."""
+    import psutil
+
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.NoSuchProcess:
+        return 0.0
+    return times.user + times.system
+
+
 def sign_in_all(base: str, setup: LoadSetup, out: Path) -> None:
     """Sign every load account in through the sign-in page, one after another (each hashes its
     password with scrypt), and keep its cookies and API token for the locust clients."""
@@ -201,7 +214,8 @@ def run_phase(
         f"  {phase.name}: {phase.users} users, {phase.seconds} s (+{warmup:.0f} s to start) ...", flush=True
     )
     cpu_before = server_cpu_seconds(server)
-    subprocess.run(  # noqa: S603  (our own interpreter and arguments); exit 1 when a request failed
+    start = float(env["LOAD_START"])
+    client = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
         [
             sys.executable,
             "-m",
@@ -230,8 +244,14 @@ def run_phase(
         env=env,
         stdout=open(workdir / f"{phase.name}.locust.log", "w"),  # noqa: SIM115
         stderr=subprocess.STDOUT,
-        check=False,
     )
+    # locust's own CPU over the measured seconds (it shares the machine's CPUs with the server)
+    time.sleep(max(0.0, start - time.time()))
+    client_before, measured_from = _cpu_seconds(client.pid), time.time()
+    time.sleep(max(0.0, start + phase.seconds - 1 - time.time()))
+    client_after, measured_to = _cpu_seconds(client.pid), time.time()
+    phase.client_cpu = max(0.0, client_after - client_before) / max(measured_to - measured_from, 1.0)
+    client.wait()
     phase.server_cpu = server_cpu_seconds(server) - cpu_before
     phase.load_after = os.getloadavg()[0]
     with open(f"{prefix}_stats.csv", newline="") as stats:
@@ -332,6 +352,7 @@ def report(phases: list[Phase], check: dict, context: dict) -> str:
         total = sum(int(r["Request Count"]) for r in phase.rows if r["Name"] != "Aggregated")
         per_phase.append(
             f"{phase.name}: {1000 * phase.server_cpu / max(total, 1):.1f} ms CPU per request, "
+            f"locust {phase.client_cpu:.2f} of the {os.cpu_count()} CPUs, "
             f"load average {phase.load_after:.2f} at its end"
         )
     submissions = [steady.row(name) for name in SUBMISSIONS]

@@ -33,30 +33,24 @@ def month_label(month: date) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _community_area(session: Session, community_id: int) -> tuple[int, int] | None:
-    """``(country id, region id)`` of a community."""
-    row = session.execute(
-        select(Region.country_id, Region.id)
-        .join(District, District.region_id == Region.id)
-        .join(Community, Community.district_id == District.id)
-        .where(Community.id == community_id)
-    ).first()
-    return (row[0], row[1]) if row else None
-
-
 def closed_month_of(session: Session, community_id: int, day: date) -> str | None:
-    """The month's name when ``day`` falls in a month closed for the community's area, else None."""
-    area = _community_area(session, community_id)
-    if area is None:
-        return None
-    country_id, region_id = area
+    """The month's name when ``day`` falls in a month closed for the community's area, else None.
+
+    One statement: the closings of the month for the community's country, as a whole or for its
+    region (a community with no area has none).
+    """
     month = month_start(day)
     closed = session.scalar(
-        select(ClosedPeriod.id).where(
-            ClosedPeriod.month == month,
-            ClosedPeriod.country_id == country_id,
-            or_(ClosedPeriod.region_id.is_(None), ClosedPeriod.region_id == region_id),
+        select(ClosedPeriod.id)
+        .join(
+            Region,
+            (Region.country_id == ClosedPeriod.country_id)
+            & or_(ClosedPeriod.region_id.is_(None), ClosedPeriod.region_id == Region.id),
         )
+        .join(District, District.region_id == Region.id)
+        .join(Community, Community.district_id == District.id)
+        .where(Community.id == community_id, ClosedPeriod.month == month)
+        .limit(1)
     )
     return month_label(month) if closed is not None else None
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Text, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Text
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from ..errors import DomainError
 from ..models import (
@@ -22,10 +23,16 @@ from ..models import (
     TargetGroup,
 )
 from ..translate import gettext as _
-from ..vocabulary import Trend
+from ..vocabulary import DRIVERS, RECOMMENDATIONS, TARGET_GROUPS, Trend
 
 #: The code-list values and the rows they stand for.
 _CODE_LISTS = {"target_groups": TargetGroup, "drivers": Driver, "recommendations": Recommendation}
+#: The codes each code list takes: the vocabulary ``flask init-db`` writes into those tables.
+_KNOWN_CODES = {
+    TargetGroup: frozenset(code for code, *_rest in TARGET_GROUPS),
+    Driver: frozenset(code for code, *_rest in DRIVERS),
+    Recommendation: frozenset(code for code, *_rest in RECOMMENDATIONS),
+}
 
 
 def text_fields(model: type[RecordMixin]) -> list[str]:
@@ -121,17 +128,34 @@ def apply_values(session: Session, record: RecordMixin, values: dict) -> None:
     with session.no_autoflush:
         for key, value in values.items():
             if key in _CODE_LISTS:
-                model = _CODE_LISTS[key]
-                rows = list(session.scalars(select(model).where(model.code.in_(value))))
-                if len(rows) != len(set(value)):
-                    raise DomainError(
-                        _("Choose only from the options shown."), field=key, code="unknown_code"
-                    )
-                setattr(record, key, rows)
+                setattr(record, key, code_rows(session, _CODE_LISTS[key], value, field=key))
             elif key == "ratings":
                 _apply_ratings(record, value)
             else:
                 setattr(record, key, value)
+
+
+def code_rows(session: Session, model: type, codes: list[str], *, field: str) -> list:
+    """The taxonomy rows of ``codes``, in the session without reading them (issue 14: three
+    statements fewer per submission).
+
+    The codes are checked against the vocabulary the tables are made from; a row the session does
+    not hold yet joins it by its primary key alone, as if just loaded with its other columns
+    expired (read on first use). The link rows' foreign keys still refuse a code the database
+    lacks, so nothing unknown is ever stored.
+    """
+    unique = list(dict.fromkeys(codes))
+    if not _KNOWN_CODES[model].issuperset(unique):
+        raise DomainError(_("Choose only from the options shown."), field=field, code="unknown_code")
+    rows = []
+    for code in unique:
+        row = session.identity_map.get(identity_key(model, code))
+        if row is None:
+            row = model(code=code)
+            make_transient_to_detached(row)
+            session.add(row)
+        rows.append(row)
+    return rows
 
 
 def _apply_ratings(record: DriverAssessment, ratings: dict[str, tuple[int, str]]) -> None:

@@ -289,3 +289,70 @@ def test_the_service_itself_refuses_a_community_outside_the_district(db, make, p
     assert raised.value.field == "community" and raised.value.code == "community_outside_district"
     db.session.rollback()
     assert db.session.scalar(select(func.count(Activity.id))) == 0
+
+
+def _activity_values(make, **extra) -> dict:
+    return {
+        "date": date.today(),
+        "community_id": make.community("KG-O-KSU-02").id,
+        "activity_type_code": "dialogue",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    "key,codes", [("target_groups", ["youth", "suspects"]), ("drivers", ["x"]), ("recommendations", ["R15"])]
+)
+def test_the_service_itself_refuses_an_unknown_code(db, make, people, key, codes):
+    """Called directly, with no form to offer only known codes: refused, nothing stored."""
+    with pytest.raises(DomainError) as raised:
+        lifecycle.create(
+            db.session,
+            people["author"],
+            KINDS["activities"],
+            Change(Action.CREATE, values=_activity_values(make, **{key: codes})),
+        )
+    assert (raised.value.field, raised.value.code) == (key, "unknown_code")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Activity.id))) == 0
+
+
+def test_code_lists_are_stored_without_reading_the_taxonomy(app, db, make, people):
+    """The codes become link rows; the taxonomy tables are not read to make them (issue 14), and a
+    row the session already holds is the one used."""
+    from sqlalchemy import event
+
+    from app.models import Driver
+
+    values = _activity_values(
+        make,
+        target_groups=["youth", "women", "youth"],
+        drivers=["unemployment"],
+        recommendations=["R3", "R1"],
+    )
+    held = db.session.get(Driver, "unemployment")  # already in the session: used, not added twice
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_rest) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        created = lifecycle.create(
+            db.session, people["author"], KINDS["activities"], Change(Action.CREATE, values=values)
+        )
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert not [
+        s for s in reads if any(f"FROM {t}" in s for t in ("target_groups", "drivers", "recommendations"))
+    ]
+    assert created.drivers == [held]
+    db.session.expire_all()
+    stored = db.session.get(Activity, created.id)
+    assert sorted(g.code for g in stored.target_groups) == ["women", "youth"]
+    assert [r.code for r in stored.recommendations] == ["R1", "R3"]  # in the vocabulary's order
+    assert stored.recommendations[0].label  # the rows are the real ones, labels and all
+    (event_,) = _events(db, created.uuid)
+    assert event_.details["changes"]["target_groups"] == [None, ["women", "youth"]]

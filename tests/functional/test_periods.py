@@ -165,3 +165,30 @@ def test_admin_reopens_with_a_reason(client, login_as, team, make, db):
         client.post(f"/activities/{record.uuid}/reopen", data={"reason": "Fix", "version": "1"}).status_code
         == 303
     )
+
+
+def test_which_communities_a_closing_covers(make, db, team):
+    """A country's closing covers every community of it; a region's, only its own; neither covers
+    another month."""
+    from app.models import Country, Region
+    from app.services.periods import closed_month_of
+
+    osh, chui, sughd = (make.community(code) for code in ("KG-O-KSU-02", "KG-C-SKL-01", "TJ-SU-PNJ-01"))
+
+    def closed() -> list[bool]:
+        return [closed_month_of(db.session, c.id, IN_MONTH) is not None for c in (osh, chui, sughd)]
+
+    assert closed() == [False, False, False]
+    by = team["admin"].id
+    region = db.session.scalar(select(Region).where(Region.code == "KG-O"))
+    db.session.add(
+        ClosedPeriod(month=LAST_MONTH, country_id=region.country_id, region_id=region.id, closed_by_id=by)
+    )
+    db.session.flush()
+    assert closed() == [True, False, False]
+    assert closed_month_of(db.session, osh.id, IN_MONTH + timedelta(days=31)) is None  # the next month
+    kg = db.session.scalar(select(Country).where(Country.code == "KG"))
+    db.session.add(ClosedPeriod(month=LAST_MONTH, country_id=kg.id, closed_by_id=by))
+    db.session.flush()
+    assert closed() == [True, True, False]
+    db.session.rollback()
