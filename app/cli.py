@@ -5,6 +5,9 @@ Every command runs in one transaction: a failure prints one line, exits non-zero
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -15,6 +18,19 @@ from config import Config
 
 from .errors import DomainError
 from .extensions import db
+from .services.db_tuning import sqlite_rollback_journal
+
+
+@contextmanager
+def _bulk_journal() -> Iterator[None]:
+    """On SQLite, the seed's one transaction written with the rollback journal
+    (:func:`app.services.db_tuning.sqlite_rollback_journal`); elsewhere nothing changes."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    with sqlite_rollback_journal(connection.connection.dbapi_connection):
+        yield
 
 
 def _fail(message: str) -> None:
@@ -136,17 +152,18 @@ def seed_demo_command(
             else "Demo data already present; nothing added."
         )
         return
-    try:
-        result = seed_demo(
-            db.session,
-            activities=activities,
-            incidents=incidents,
-            assessments=assessments,
-            seed=seed_value,
-        )
-    except DomainError as exc:
-        _fail(str(exc))
-    db.session.commit()
+    with _bulk_journal():
+        try:
+            result = seed_demo(
+                db.session,
+                activities=activities,
+                incidents=incidents,
+                assessments=assessments,
+                seed=seed_value,
+            )
+        except DomainError as exc:
+            _fail(str(exc))
+        db.session.commit()
     update_statistics()
     click.echo(
         f"Added {result.activities} activities, {result.incidents} incidents and "

@@ -27,3 +27,34 @@ def sqlite_pragmas(dbapi_connection: object, **values: int) -> Iterator[None]:
         finally:
             for name, value in before.items():
                 cursor.execute(f"PRAGMA {name} = {int(value)}")
+
+
+@contextmanager
+def sqlite_rollback_journal(dbapi_connection: object) -> Iterator[bool]:
+    """A bulk load into SQLite written with the rollback journal, the write-ahead log again after.
+
+    In WAL mode one transaction of a million records is written twice (into the log, then into
+    the database at the checkpoint), and every page it reads back is first looked for in the
+    log's index, which grows with it. The rollback journal keeps only the pages the load changes
+    that existed before it (none of the new ones), and the transaction stays one: a failure still
+    rolls everything back.
+
+    Yields whether the journal was changed: SQLite keeps WAL while another connection has the
+    database open or a transaction is under way on this one, and the load then goes on in WAL.
+    """
+    import sqlite3
+
+    if getattr(dbapi_connection, "in_transaction", True):
+        yield False
+        return
+    with closing(dbapi_connection.cursor()) as cursor:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except sqlite3.OperationalError:  # locked by another connection
+            mode = "wal"
+        changed = str(mode).lower() == "delete"
+        try:
+            yield changed
+        finally:
+            if changed:
+                cursor.execute("PRAGMA journal_mode = WAL")
