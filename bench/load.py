@@ -148,23 +148,17 @@ def server_cpu_seconds(server: subprocess.Popen) -> float:
     """User + system CPU of gunicorn's master and workers so far."""
     import psutil  # locust's dependency
 
-    total = 0.0
     master = psutil.Process(server.pid)
-    for process in [master, *master.children(recursive=True)]:
-        try:
-            times = process.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system
-    return total
+    return sum(cpu_seconds(process) for process in [master, *master.children(recursive=True)])
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a running process so far (0 once it has ended)."""
+def cpu_seconds(process: object) -> float:
+    """User + system CPU of a running process (a pid or a ``psutil.Process``) so far; 0 once it
+    has ended."""
     import psutil
 
     try:
-        times = psutil.Process(pid).cpu_times()
+        times = (process if isinstance(process, psutil.Process) else psutil.Process(process)).cpu_times()
     except psutil.NoSuchProcess:
         return 0.0
     return times.user + times.system
@@ -247,9 +241,9 @@ def run_phase(
     )
     # locust's own CPU over the measured seconds (it shares the machine's CPUs with the server)
     time.sleep(max(0.0, start - time.time()))
-    client_before, measured_from = _cpu_seconds(client.pid), time.time()
+    client_before, measured_from = cpu_seconds(client.pid), time.time()
     time.sleep(max(0.0, start + phase.seconds - 1 - time.time()))
-    client_after, measured_to = _cpu_seconds(client.pid), time.time()
+    client_after, measured_to = cpu_seconds(client.pid), time.time()
     phase.client_cpu = max(0.0, client_after - client_before) / max(measured_to - measured_from, 1.0)
     client.wait()
     phase.server_cpu = server_cpu_seconds(server) - cpu_before

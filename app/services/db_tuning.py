@@ -33,11 +33,10 @@ def sqlite_pragmas(dbapi_connection: object, **values: int) -> Iterator[None]:
 def sqlite_rollback_journal(dbapi_connection: object) -> Iterator[bool]:
     """A bulk load into SQLite written with the rollback journal, the write-ahead log again after.
 
-    In WAL mode one transaction of a million records is written twice (into the log, then into
-    the database at the checkpoint), and every page it reads back is first looked for in the
-    log's index, which grows with it. The rollback journal keeps only the pages the load changes
-    that existed before it (none of the new ones), and the transaction stays one: a failure still
-    rolls everything back.
+    In WAL mode one transaction of a million records is written twice: into the log, then into
+    the database at the checkpoint that follows its commit (6-9 s of the 1M seed, bench/RESULTS.md).
+    The rollback journal keeps only the pages the load changes that existed before it (none of
+    the new ones), and the transaction stays one: a failure still rolls everything back.
 
     Yields whether the journal was changed: SQLite keeps WAL while another connection has the
     database open or a transaction is under way on this one, and the load then goes on in WAL.
