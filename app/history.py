@@ -7,39 +7,33 @@ record's detail page and the audit log page.
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_date
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import Session, joinedload
 from wtforms.fields.core import UnboundField
 
 from .i18n import translate
 from .kinds import kind_by_object_type
-from .models import AuditEvent, Community, Organisation
+from .models import AuditEvent, Community, Organisation, RecordMixin
 from .translate import gettext as _
 from .vocabulary import (
-    ACTIVITY_TYPES,
-    DRIVERS,
-    INCIDENT_CATEGORIES,
     INCIDENT_STATUS_LABELS,
     N_,
     RATING_LABELS,
-    RECOMMENDATIONS,
     RESPONSE_LABELS,
     SEVERITY_LABELS,
     STATUS_LABELS,
-    TARGET_GROUPS,
     TREND_LABELS,
     IncidentStatus,
     Response,
     Severity,
     Status,
     Trend,
-    label_map,
-    neutral_label,
+    code_label,
 )
 
 #: What each audit action is called in a history.
@@ -64,20 +58,23 @@ ACTION_LABELS = {
     "import_outbox": N_("Tablet outbox imported"),
 }
 
-#: Code lists: field -> (vocabulary, the neutral-label kind).
+#: Code lists: field -> the list's kind (``vocabulary.code_label``).
 _CODE_FIELDS = {
-    "target_groups": (label_map(TARGET_GROUPS), "target_group"),
-    "drivers": (label_map(DRIVERS), "driver"),
-    "recommendations": (label_map(RECOMMENDATIONS), "recommendation"),
-    "activity_type_code": (label_map(ACTIVITY_TYPES), "activity_type"),
-    "category_code": (label_map(INCIDENT_CATEGORIES), "incident_category"),
+    "target_groups": "target_group",
+    "drivers": "driver",
+    "recommendations": "recommendation",
+    "activity_type_code": "activity_type",
+    "category_code": "incident_category",
 }
+#: Fields whose values are place codes, and the model that names them.
+_PLACE_FIELDS = {"community_id": Community, "organisation_id": Organisation}
+#: ``(field, code)`` -> the name people read.
+PlaceNames = dict[tuple[str, str], str]
 _ENUM_FIELDS = {
     "severity": (Severity, SEVERITY_LABELS),
     "response": (Response, RESPONSE_LABELS),
     "incident_status": (IncidentStatus, INCIDENT_STATUS_LABELS),
 }
-_DRIVER_LABELS = label_map(DRIVERS)
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,7 @@ def _status_label(value: str | None) -> str | None:
 def _field_label(object_type: str, key: str) -> str:
     if key.startswith("rating:"):
         code = key.split(":", 1)[1]
-        return _(neutral_label("driver", code, _DRIVER_LABELS.get(code, code)))
+        return _(code_label("driver", code))
     if key == "community_id":
         return _("Community")
     if key == "organisation_id":
@@ -124,19 +121,18 @@ def _field_label(object_type: str, key: str) -> str:
 
 
 def _code_label(key: str, code: str) -> str:
-    labels, neutral_kind = _CODE_FIELDS[key]
-    label = _(neutral_label(neutral_kind, code, labels.get(code, code)))
+    label = _(code_label(_CODE_FIELDS[key], code))
     return f"{code}: {label}" if key == "recommendations" else label
 
 
-def _value(key: str, value: object, communities: dict[str, str]) -> str:
+def _value(key: str, value: object, places: PlaceNames) -> str:
     """One value of the diff as the reader sees it."""
     if key.startswith("rating:") and value is None:
         return _("Not assessed")
     if value is None or value == []:
         return "—"
-    if key in ("community_id", "organisation_id"):
-        return communities.get(str(value), str(value))
+    if key in _PLACE_FIELDS:
+        return places.get((key, str(value)), str(value))
     if key == "date":
         return format_date(date.fromisoformat(str(value)))
     if key.startswith("rating:") and isinstance(value, list):
@@ -151,18 +147,41 @@ def _value(key: str, value: object, communities: dict[str, str]) -> str:
     return str(value)
 
 
-def change_lines(session: Session, event: AuditEvent) -> list[ChangeLine]:
-    """The fields an audit event changed, labelled, in the reader's language."""
+def _place_codes(event: AuditEvent) -> set[tuple[str, str]]:
     changes = (event.details or {}).get("changes") or {}
-    places = ("community_id", "organisation_id")
-    codes = {
-        str(v) for key, pair in changes.items() if key in places and isinstance(pair, list) for v in pair
+    return {
+        (key, str(value))
+        for key, pair in changes.items()
+        if key in _PLACE_FIELDS and isinstance(pair, list)
+        for value in pair
+        if value is not None
     }
-    communities: dict[str, str] = {}  # community and organisation codes -> the names people read
-    for model in (Community, Organisation) if codes else ():
-        communities.update(
-            session.execute(select(model.code, model.local_name).where(model.code.in_(codes))).all()
+
+
+def place_names(
+    session: Session, events: Iterable[AuditEvent], known: PlaceNames | None = None
+) -> PlaceNames:
+    """The names of the communities and organisations the events' diffs name by code: one
+    statement for a whole history or audit page, none for the codes ``known`` already names."""
+    names = dict(known or {})
+    wanted = set().union(*(_place_codes(event) for event in events)) - names.keys()
+    queries = [
+        select(literal(key), model.code, model.local_name).where(
+            model.code.in_(sorted(code for field, code in wanted if field == key))
         )
+        for key, model in _PLACE_FIELDS.items()
+        if any(field == key for field, _code in wanted)
+    ]
+    if queries:
+        statement = queries[0] if len(queries) == 1 else union_all(*queries)
+        names.update(((key, code), name) for key, code, name in session.execute(statement))
+    return names
+
+
+def change_lines(event: AuditEvent, places: PlaceNames) -> list[ChangeLine]:
+    """The fields an audit event changed, labelled, in the reader's language (``places`` from
+    :func:`place_names`)."""
+    changes = (event.details or {}).get("changes") or {}
     lines = []
     for key, pair in changes.items():
         label = _field_label(event.object_type, key)
@@ -170,28 +189,36 @@ def change_lines(session: Session, event: AuditEvent) -> list[ChangeLine]:
             lines.append(ChangeLine(label, None, None))
         else:
             old, new = pair
-            lines.append(ChangeLine(label, _value(key, old, communities), _value(key, new, communities)))
+            lines.append(ChangeLine(label, _value(key, old, places), _value(key, new, places)))
     return lines
 
 
-def history_entry(session: Session, event: AuditEvent) -> HistoryEntry:
+def history_entry(event: AuditEvent, places: PlaceNames) -> HistoryEntry:
     """One audit event, ready for a template."""
     status = (event.details or {}).get("status")
     return HistoryEntry(
         event=event,
         action=_(ACTION_LABELS.get(event.action, event.action)),
-        changes=change_lines(session, event),
+        changes=change_lines(event, places),
         status=(_status_label(status[0]), _status_label(status[1])) if status else None,
         note=event.note.text if event.note is not None else None,
     )
 
 
-def record_history(session: Session, record_uuid: uuid.UUID) -> list[HistoryEntry]:
-    """Everything that happened to one record, oldest first."""
-    events = session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.object_uuid == record_uuid)
-        .options(joinedload(AuditEvent.user), joinedload(AuditEvent.note))
-        .order_by(AuditEvent.at, AuditEvent.id)
+def record_history(session: Session, record: RecordMixin) -> list[HistoryEntry]:
+    """Everything that happened to one record, oldest first (its own community and organisation,
+    which its page shows anyway, named from the record)."""
+    events = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_uuid == record.uuid)
+            .options(joinedload(AuditEvent.user), joinedload(AuditEvent.note))
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
     )
-    return [history_entry(session, event) for event in events]
+    known = {
+        ("community_id", record.community.code): record.community.local_name,
+        ("organisation_id", record.organisation.code): record.organisation.local_name,
+    }
+    places = place_names(session, events, known)
+    return [history_entry(event, places) for event in events]

@@ -13,21 +13,22 @@ from dataclasses import dataclass
 from flask import abort
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from forms.entries import ActivityForm, AssessmentForm, IncidentForm, RecordForm
 
 from .models import Activity, Community, DriverAssessment, Incident, RecordMixin
 from .translate import gettext as _
 from .translate import lazy_gettext as _l
-from .vocabulary import neutral_label
+from .vocabulary import code_label
 
 
 def _activity_title(record: Activity) -> str:
-    return _(neutral_label("activity_type", record.activity_type_code, record.activity_type.label))
+    return _(code_label("activity_type", record.activity_type_code))
 
 
 def _incident_title(record: Incident) -> str:
-    return _(neutral_label("incident_category", record.category_code, record.category.label))
+    return _(code_label("incident_category", record.category_code))
 
 
 def _assessment_title(_record: DriverAssessment) -> str:
@@ -51,12 +52,15 @@ class Kind:
     #: A short title for one record in lists (its type, category or kind), translated.
     title: Callable[[RecordMixin], str]
 
-    def rows(self) -> Select:
-        """``SELECT model`` with what a list line shows loaded (community, district, organisation)."""
+    def shown_with(self) -> tuple[ORMOption, ...]:
+        """Loader options for what a list line or a record's page shows beside the record: its
+        community, district and organisation, in the record's own statement."""
         model = self.model
-        return select(model).options(
-            joinedload(model.community).joinedload(Community.district), joinedload(model.organisation)
-        )
+        return joinedload(model.community).joinedload(Community.district), joinedload(model.organisation)
+
+    def rows(self) -> Select:
+        """``SELECT model`` with what a list line shows loaded."""
+        return select(self.model).options(*self.shown_with())
 
 
 KINDS: dict[str, Kind] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
 
 def N_(message: str) -> str:
@@ -330,6 +331,37 @@ def neutral_label(kind: str, code: str, default: str) -> str:
 def label_map(pairs: tuple[tuple[str, ...], ...]) -> dict[str, str]:
     """``{code: English label}`` for one of the tuples above."""
     return {code: label for code, label, *_ in pairs}
+
+
+#: Each code list by the kind :func:`neutral_label` names it with. ``init-db`` copies these into
+#: the taxonomy tables (for the foreign keys), so screens read labels and order from here.
+CODE_LISTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "activity_type": ACTIVITY_TYPES,
+    "incident_category": INCIDENT_CATEGORIES,
+    "target_group": TARGET_GROUPS,
+    "driver": DRIVERS,
+    "recommendation": RECOMMENDATIONS,
+}
+_CODE_LABELS = {kind: label_map(pairs) for kind, pairs in CODE_LISTS.items()}
+_CODE_POSITIONS = {kind: {pair[0]: i for i, pair in enumerate(pairs)} for kind, pairs in CODE_LISTS.items()}
+
+
+def code_label(kind: str, code: str) -> str:
+    """The English label record screens show for a code of a list (untranslated; the code itself
+    if the list does not know it)."""
+    return neutral_label(kind, code, _CODE_LABELS[kind].get(code, code))
+
+
+def in_list_order(kind: str, items: Iterable[Any], attribute: str | None = None) -> list[Any]:
+    """Codes, or objects whose ``attribute`` is a code, in the order their list gives them (as the
+    forms show them); codes the list does not know go last."""
+    positions = _CODE_POSITIONS[kind]
+
+    def position(item: Any) -> tuple[int, str]:
+        code = getattr(item, attribute) if attribute else item
+        return positions.get(code, len(positions)), code
+
+    return sorted(items, key=position)
 
 
 #: The 16 drivers in four groups, in the order the assessment form shows them (one collapsible

@@ -22,7 +22,7 @@ from forms.auth import LANGUAGE_NAMES
 from reports.filters import AUDIENCE_LABELS, Audience
 
 from ..extensions import db
-from ..history import ACTION_LABELS, ChangeLine, change_lines
+from ..history import ACTION_LABELS, ChangeLine, change_lines, place_names
 from ..kinds import KINDS, kind_by_object_type
 from ..models import AuditEvent, Organisation, User
 from ..paging import page_number
@@ -250,9 +250,11 @@ class _Lookups:
             if wanted.get("organisation")
             else {}
         )
+        #: The communities and organisations the records' diffs name (one statement).
+        self.places = place_names(session, [e for e in events if kind_by_object_type(e.object_type)])
 
 
-def _describe(session: Session, row: AuditRow, lookups: _Lookups) -> None:
+def _describe(row: AuditRow, lookups: _Lookups) -> None:
     """Fill in the link, reference, status, changes and summary of one row."""
     event, details = row.event, row.event.details or {}
     key = event.object_uuid
@@ -267,7 +269,7 @@ def _describe(session: Session, row: AuditRow, lookups: _Lookups) -> None:
         status = details.get("status")
         if isinstance(status, list) and len(status) == 2:
             row.status = (_status_label(status[0]), _status_label(status[1]))
-        row.changes = change_lines(session, event)
+        row.changes = change_lines(event, lookups.places)
         return
     labels = FIELD_LABELS.get(event.object_type, {})
     row.changes = [ChangeLine(_(labels.get(name, name)), None, None) for name in details.get("changed") or []]
@@ -311,7 +313,7 @@ def audit_rows(session: Session, events: list[AuditEvent]) -> list[AuditRow]:
             object_label=_(label) if label else event.object_type,
             agent=short_user_agent(event.user_agent),
         )
-        _describe(session, row, lookups)
+        _describe(row, lookups)
         rows.append(row)
     return rows
 

@@ -24,9 +24,10 @@ from ..models import AuditEvent, RecordMixin
 from ..security import RECORD_ROLES, roles_required
 from ..services import lifecycle
 from ..services.lifecycle import Action, AlreadyStored, Change
+from ..services.record_values import load_code_lists
 from ..services.scope import get_record_in_scope, organisations_in_scope
 from ..translate import gettext as _
-from ..vocabulary import STATUS_LABELS, Role, Status, neutral_label
+from ..vocabulary import STATUS_LABELS, Role, Status, code_label, in_list_order
 from . import bp
 from .queries import COUNT_CAP, CURSOR, count_records, record_page
 
@@ -35,7 +36,7 @@ RECORD = f"/{KIND_CONVERTER}/<uuid:record_id>"
 
 def load_record(kind: Kind, record_id: uuid.UUID) -> RecordMixin:
     """The record if it is in the user's scope; 404 otherwise, so its existence is not confirmed."""
-    record = get_record_in_scope(db.session, kind.model, record_id, current_user)
+    record = get_record_in_scope(db.session, kind.model, record_id, current_user, *kind.shown_with())
     if record is None:
         abort(404)
     return record
@@ -92,8 +93,10 @@ def render_detail(
     return_form: ReturnForm | None = None,
     reopen_form: ReopenForm | None = None,
 ) -> tuple[str, int]:
-    """The record, the actions the viewer may take and its history (also after a refused action)."""
-    reads = lifecycle.RecordReads(db.session, current_user, record)
+    """The record (read by :func:`load_record`, so in the viewer's scope), the actions the viewer
+    may take and its history (also after a refused action)."""
+    reads = lifecycle.RecordReads(db.session, current_user, record, in_scope=True)
+    load_code_lists(db.session, record)
     actions = lifecycle.allowed_actions(db.session, current_user, record, reads)
     return (
         render_template(
@@ -104,7 +107,7 @@ def render_detail(
             Action=Action,
             return_form=return_form or ReturnForm(formdata=None, version=record.version),
             reopen_form=reopen_form or ReopenForm(formdata=None, version=record.version),
-            history=record_history(db.session, record.uuid),
+            history=record_history(db.session, record),
             closed_month=reads.closed_month,
         ),
         status,
@@ -225,6 +228,7 @@ def edit(kind: str, record_id: uuid.UUID) -> Response | tuple[str, int]:
     """Edit a draft or returned entry (its organisation), or correct a submitted one (a coordinator)."""
     kind_ = get_kind(kind)
     record = load_record(kind_, record_id)
+    load_code_lists(db.session, record)  # the form shows them, the audit diff compares them
     action = Action.CORRECT if _is_correction(record) else Action.EDIT
     resent = request.method == "POST" and _last_change_by_me(record)
     try:
@@ -322,7 +326,8 @@ def entry_helpers() -> dict:
     return {
         "record_title": lambda kind, record: get_kind(kind).title(record),
         "status_label": lambda status: _(STATUS_LABELS[Status(status)]),
-        "label_of": lambda kind, code, default: _(neutral_label(kind, code, default)),
+        "label_of": lambda kind, code: _(code_label(kind, code)),
+        "in_list_order": in_list_order,
         "choice_label": lambda labels, value: translate(labels[value]),
         "vocab": vocabulary,
         "record_kinds": list(KINDS.values()),

@@ -135,8 +135,12 @@ class RecordReads:
     closed-month query per action, sixteen statements a detail page), and the page shows the
     closed month it read."""
 
-    def __init__(self, session: Session, actor: User, record: RecordMixin) -> None:
+    def __init__(self, session: Session, actor: User, record: RecordMixin, *, in_scope: bool = False) -> None:
+        """``in_scope``: the caller read the record through ``records_in_scope`` for this actor in
+        this transaction, so the scope query would only repeat that one."""
         self.session, self.actor, self.record = session, actor, record
+        if in_scope:
+            self.__dict__["in_scope"] = True
 
     @cached_property
     def in_scope(self) -> bool:

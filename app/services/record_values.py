@@ -1,14 +1,16 @@
 """A record's values as the lifecycle applies and audits them: code lists to rows, ratings, the
 snapshot before and after a change and the field-level diff of the two (issue 14: split from
-:mod:`.lifecycle`, which calls them; no other module writes a record's values).
+:mod:`.lifecycle`, which calls them; no other module writes a record's values). Also the code
+lists of a stored record read for its page in one statement (:func:`load_code_lists`).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Text, inspect, literal, select, union_all
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from ..errors import DomainError
@@ -23,10 +25,12 @@ from ..models import (
     TargetGroup,
 )
 from ..translate import gettext as _
-from ..vocabulary import DRIVERS, RECOMMENDATIONS, TARGET_GROUPS, Trend
+from ..vocabulary import DRIVERS, RECOMMENDATIONS, TARGET_GROUPS, Trend, in_list_order
 
 #: The code-list values and the rows they stand for.
 _CODE_LISTS = {"target_groups": TargetGroup, "drivers": Driver, "recommendations": Recommendation}
+#: Each code list's kind in the vocabulary (its order).
+_LIST_KINDS = {"target_groups": "target_group", "drivers": "driver", "recommendations": "recommendation"}
 #: The codes each code list takes: the vocabulary ``flask init-db`` writes into those tables.
 _KNOWN_CODES = {
     TargetGroup: frozenset(code for code, *_rest in TARGET_GROUPS),
@@ -156,6 +160,33 @@ def code_rows(session: Session, model: type, codes: list[str], *, field: str) ->
             session.add(row)
         rows.append(row)
     return rows
+
+
+def load_code_lists(session: Session, record: RecordMixin) -> None:
+    """Load the record's code lists not loaded yet (an activity's three, an incident's concerns)
+    from their link tables in one statement, rows from :func:`code_rows` (no taxonomy reads), in
+    the vocabulary's order as their relationships give them. A record page read them in one
+    statement per list, each joined to its taxonomy table."""
+    mapper, loaded = inspect(type(record)), inspect(record).dict
+    keys = [key for key in _CODE_LISTS if key in mapper.relationships and key not in loaded]
+    parts = []
+    for key in keys:
+        relationship = mapper.relationships[key]
+        (_own, record_column), (_code, code_column) = (
+            relationship.synchronize_pairs[0],
+            relationship.secondary_synchronize_pairs[0],
+        )
+        parts.append(
+            select(literal(key).label("list"), code_column.label("code")).where(record_column == record.id)
+        )
+    if not parts:
+        return
+    codes: dict[str, list[str]] = {key: [] for key in keys}
+    for key, code in session.execute(parts[0] if len(parts) == 1 else union_all(*parts)):
+        codes[key].append(code)
+    for key in keys:
+        ordered = in_list_order(_LIST_KINDS[key], codes[key])
+        set_committed_value(record, key, code_rows(session, _CODE_LISTS[key], ordered, field=key))
 
 
 def _apply_ratings(record: DriverAssessment, ratings: dict[str, tuple[int, str]]) -> None:

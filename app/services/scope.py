@@ -12,6 +12,7 @@ import uuid
 
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from ..collation import in_order
 from ..models import Community, District, Organisation, RecordMixin, Region, User
@@ -74,10 +75,12 @@ def records_in_scope(model: type[RecordMixin], user: User) -> Select:
 
 
 def get_record_in_scope(
-    session: Session, model: type[RecordMixin], record_uuid: uuid.UUID, user: User
+    session: Session, model: type[RecordMixin], record_uuid: uuid.UUID, user: User, *options: ORMOption
 ) -> RecordMixin | None:
-    """The record with that UUID if the user may see it, else None (the view answers 404)."""
-    return session.scalar(records_in_scope(model, user).where(model.uuid == record_uuid))
+    """The record with that UUID if the user may see it, else None (the view answers 404);
+    ``options`` load what the page shows with it."""
+    query = records_in_scope(model, user).where(model.uuid == record_uuid)
+    return session.scalar(query.options(*options) if options else query)
 
 
 def communities_in_scope(session: Session, user: User) -> list[Community]:
