@@ -314,15 +314,14 @@ def create(
     organisation_id = _organisation_for(session, actor, values.pop("organisation_id", None))
     _check_values(session, organisation_id, values)
     record = kind.model(organisation_id=organisation_id, author_id=actor.id, status=target, version=1)
-    if change.record_uuid is not None:
-        record.uuid = change.record_uuid
+    record.uuid = change.record_uuid or uuid.uuid4()  # the audit event names it before the flush
     session.add(record)
     apply_values(session, record, values)
     if target == Status.SUBMITTED:
         record.submitted_at = utcnow()
-    session.flush()
     after = snapshot(session, record, ["organisation_id", *values])
     _audit(session, actor, kind, record, change, None, diff(kind.model, {}, after))
+    session.flush()  # the record and its event in one flush; a UUID stored meanwhile fails here
     return record
 
 

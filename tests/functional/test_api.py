@@ -216,6 +216,28 @@ def test_the_same_uuid_sent_at_once_from_several_threads_leaves_one_record(app, 
     assert [e.action for e in audit_rows(db, key)] == ["create"]
 
 
+@pytest.mark.parametrize(("changes", "expected"), [({}, 200), ({"partners": "Another partner"}, 409)])
+def test_a_copy_stored_between_lookup_and_insert_is_answered_not_a_500(
+    api, db, home, monkeypatch, changes, expected
+):
+    """The other request stores the UUID after this one looked it up: the insert is refused by the
+    unique UUID inside the lifecycle's one flush, and the answer is the stored entry's (200 for the
+    same content, 409 for other content), with nothing stored twice."""
+    from app.api import records
+
+    key = uuid.uuid4()
+    assert api.put(url("activities", key), json=body_for("activities", home.id)).status_code == 201
+    looked_up = records._stored
+    misses = iter([None])  # the first lookup misses the copy, as if it were not yet committed
+    monkeypatch.setattr(records, "_stored", lambda *args: next(misses, None) or looked_up(*args))
+    response = api.put(url("activities", key), json=body_for("activities", home.id, **changes))
+    assert response.status_code == expected, response.get_json()
+    answer = response.get_json()
+    assert answer["version"] == 1 if expected == 200 else answer["current_version"] == 1
+    assert count(db, "activities") == 1
+    assert [e.action for e in audit_rows(db, key)] == ["create"]
+
+
 def test_a_paper_form_names_its_organisation_and_resends_identically(make, db, login_as):
     coordinator = make.user("coordinator", region="KG-O")
     organisation = make.organisation("KG-O-KSU", code="ORG-PAPER")

@@ -159,3 +159,31 @@ def test_an_entry_page_checks_scope_and_closed_month_once_for_all_its_actions(
             _count(seen, r"^SELECT closed_periods.id FROM closed_periods") == 1
         )  # the checks and the banner
         page.post("/logout", data={})
+
+
+@pytest.mark.parametrize("via", ["page", "api"])
+def test_a_new_entry_and_its_audit_event_are_written_in_one_flush(client, login_as, volunteer, home, via):
+    """The record, its code lists and its audit event go to the database together: each flush is
+    a unit of work of its own (and the summaries' upkeep runs once per flush)."""
+    from sqlalchemy.orm import Session
+
+    writes: list[set[str]] = []
+
+    def count(session, _context, _instances) -> None:
+        if session.new or session.dirty or session.deleted:
+            writes.append({type(obj).__name__ for obj in session.new})
+
+    page = login_as(volunteer)
+    body = entry_data.activity(home.id)
+    event.listen(Session, "before_flush", count)
+    try:
+        if via == "api":
+            body.pop("submit")
+            response = page.put(f"/api/v1/activities/{uuid.uuid4()}", json={**body, "status": "submitted"})
+            assert response.status_code == 201
+        else:
+            response = page.post("/activities/new", data={**body, "record_uuid": str(uuid.uuid4())})
+            assert response.status_code == 303
+    finally:
+        event.remove(Session, "before_flush", count)
+    assert len(writes) == 1 and {"Activity", "AuditEvent"} <= writes[0], writes
