@@ -21,6 +21,7 @@ from .kinds import kind_by_object_type
 from .models import AuditEvent, Community, Organisation, RecordMixin
 from .translate import gettext as _
 from .vocabulary import (
+    FIELD_LISTS,
     INCIDENT_STATUS_LABELS,
     N_,
     RATING_LABELS,
@@ -58,14 +59,6 @@ ACTION_LABELS = {
     "import_outbox": N_("Tablet outbox imported"),
 }
 
-#: Code lists: field -> the list's kind (``vocabulary.code_label``).
-_CODE_FIELDS = {
-    "target_groups": "target_group",
-    "drivers": "driver",
-    "recommendations": "recommendation",
-    "activity_type_code": "activity_type",
-    "category_code": "incident_category",
-}
 #: Fields whose values are place codes, and the model that names them.
 _PLACE_FIELDS = {"community_id": Community, "organisation_id": Organisation}
 #: ``(field, code)`` -> the name people read.
@@ -121,7 +114,7 @@ def _field_label(object_type: str, key: str) -> str:
 
 
 def _code_label(key: str, code: str) -> str:
-    label = _(code_label(_CODE_FIELDS[key], code))
+    label = _(code_label(FIELD_LISTS[key], code))
     return f"{code}: {label}" if key == "recommendations" else label
 
 
@@ -138,7 +131,7 @@ def _value(key: str, value: object, places: PlaceNames) -> str:
     if key.startswith("rating:") and isinstance(value, list):
         rating, trend = value
         return f"{translate(RATING_LABELS[int(rating)])}, {_(TREND_LABELS[Trend(trend)]).lower()}"
-    if key in _CODE_FIELDS:
+    if key in FIELD_LISTS:
         codes = value if isinstance(value, list) else [value]
         return ", ".join(_code_label(key, str(code)) for code in codes)
     if key in _ENUM_FIELDS:

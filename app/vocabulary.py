@@ -342,6 +342,14 @@ CODE_LISTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "driver": DRIVERS,
     "recommendation": RECOMMENDATIONS,
 }
+#: The record field that holds codes of each list (histories, the audit diff, record pages).
+FIELD_LISTS: dict[str, str] = {
+    "activity_type_code": "activity_type",
+    "category_code": "incident_category",
+    "target_groups": "target_group",
+    "drivers": "driver",
+    "recommendations": "recommendation",
+}
 _CODE_LABELS = {kind: label_map(pairs) for kind, pairs in CODE_LISTS.items()}
 _CODE_POSITIONS = {kind: {pair[0]: i for i, pair in enumerate(pairs)} for kind, pairs in CODE_LISTS.items()}
 

@@ -25,17 +25,14 @@ from ..models import (
     TargetGroup,
 )
 from ..translate import gettext as _
-from ..vocabulary import DRIVERS, RECOMMENDATIONS, TARGET_GROUPS, Trend, in_list_order
+from ..vocabulary import CODE_LISTS, FIELD_LISTS, Trend, in_list_order
 
 #: The code-list values and the rows they stand for.
 _CODE_LISTS = {"target_groups": TargetGroup, "drivers": Driver, "recommendations": Recommendation}
-#: Each code list's kind in the vocabulary (its order).
-_LIST_KINDS = {"target_groups": "target_group", "drivers": "driver", "recommendations": "recommendation"}
 #: The codes each code list takes: the vocabulary ``flask init-db`` writes into those tables.
 _KNOWN_CODES = {
-    TargetGroup: frozenset(code for code, *_rest in TARGET_GROUPS),
-    Driver: frozenset(code for code, *_rest in DRIVERS),
-    Recommendation: frozenset(code for code, *_rest in RECOMMENDATIONS),
+    model: frozenset(code for code, *_rest in CODE_LISTS[FIELD_LISTS[key]])
+    for key, model in _CODE_LISTS.items()
 }
 
 
@@ -185,7 +182,7 @@ def load_code_lists(session: Session, record: RecordMixin) -> None:
     for key, code in session.execute(parts[0] if len(parts) == 1 else union_all(*parts)):
         codes[key].append(code)
     for key in keys:
-        ordered = in_list_order(_LIST_KINDS[key], codes[key])
+        ordered = in_list_order(FIELD_LISTS[key], codes[key])
         set_committed_value(record, key, code_rows(session, _CODE_LISTS[key], ordered, field=key))
 
 

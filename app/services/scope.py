@@ -80,7 +80,7 @@ def get_record_in_scope(
     """The record with that UUID if the user may see it, else None (the view answers 404);
     ``options`` load what the page shows with it."""
     query = records_in_scope(model, user).where(model.uuid == record_uuid)
-    return session.scalar(query.options(*options) if options else query)
+    return session.scalar(query.options(*options))
 
 
 def communities_in_scope(session: Session, user: User) -> list[Community]:
