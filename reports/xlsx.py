@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -68,6 +70,55 @@ def safe_text(sheet: WriteOnlyWorksheet, value: str) -> str | Cell:
         cell.quotePrefix = True  # and Excel / LibreOffice keep it text when edited
         return cell
     return value
+
+
+#: Per workbook: the style array openpyxl made for each combination of styles (:func:`styled`).
+_STYLE_ARRAYS: WeakKeyDictionary[Workbook, dict[tuple, tuple]] = WeakKeyDictionary()
+
+
+def _set_styles(
+    cell: Cell, font: Font | None, fill: PatternFill | None, alignment: Alignment | None, fmt: str | None
+) -> None:
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    if fmt is not None:
+        cell.number_format = fmt
+
+
+def styled(
+    sheet: WriteOnlyWorksheet,
+    value: object,
+    *,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    alignment: Alignment | None = None,
+    fmt: str | None = None,
+) -> Cell:
+    """A cell holding ``value`` (or ``value`` itself, if a cell) with these styles.
+
+    openpyxl's style setters hash the font, fill and alignment for every cell they are set on,
+    which was most of the styling time of a small workbook (headers on thirteen sheets). Here each
+    combination goes through those setters once per workbook, on a probe cell, and the cells
+    after it take a copy of the style array that made (what the setters would have made).
+    A cell already styled (a quote-prefixed text) is styled through the setters, keeping it."""
+    cell = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value=value)
+    if cell._style is not None and any(cell._style):
+        _set_styles(cell, font, fill, alignment, fmt)
+        return cell
+    arrays = _STYLE_ARRAYS.setdefault(sheet.parent, {})
+    key = (id(font), id(fill), id(alignment), fmt)
+    made = arrays.get(key)
+    if made is None:
+        probe = WriteOnlyCell(sheet)
+        _set_styles(probe, font, fill, alignment, fmt)
+        # The style objects are kept beside their array, so no other object takes their ids.
+        made = arrays[key] = (probe._style, font, fill, alignment)
+    cell._style = copy(made[0])
+    return cell
 
 
 @dataclass(frozen=True)
@@ -173,14 +224,8 @@ class Sheet:
             value = safe_text(self.ws, value)
         if font is None and fmt is None and not wrap:
             return value
-        cell = value if isinstance(value, Cell) else WriteOnlyCell(self.ws, value=value)
-        if font is not None:
-            cell.font = font
-        if fmt is not None and isinstance(value, int | float):
-            cell.number_format = fmt
-        if wrap:
-            cell.alignment = WRAP
-        return cell
+        number = fmt if isinstance(value, int | float) else None
+        return styled(self.ws, value, font=font, alignment=WRAP if wrap else None, fmt=number)
 
     def append(self, values: Iterable[object]) -> None:
         self.ws.append(list(values))
@@ -192,9 +237,7 @@ class Sheet:
         self.ws.row_dimensions[row].height = height
         cells = []
         for value in values:
-            cell = WriteOnlyCell(self.ws, value=value)
-            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
-            cells.append(cell)
+            cells.append(styled(self.ws, value, font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP))
         if span is not None and span > len(cells):
             self.ws.merged_cells.add(f"{get_column_letter(len(cells))}{row}:{get_column_letter(span)}{row}")
         self.append(cells)
@@ -210,9 +253,7 @@ class Sheet:
     def hidden_cell(self, reason: str, fmt: str = INTEGER) -> WriteOnlyCell:
         """An empty number cell marked as hidden for ``reason``: a fill and a comment."""
         assert self.hiding is not None, "coordinators' numbers are never hidden"
-        cell = WriteOnlyCell(self.ws, value=None)
-        cell.fill = COMPLEMENT_FILL if reason == COMPLEMENT else HIDDEN_FILL
-        cell.number_format = fmt
+        cell = styled(self.ws, None, fill=COMPLEMENT_FILL if reason == COMPLEMENT else HIDDEN_FILL, fmt=fmt)
         cell.comment = Comment(self.hiding.comments[reason], self.hiding.author, height=70, width=240)
         self.hidden.add(reason)
         return cell
@@ -252,13 +293,9 @@ class Sheet:
             self.ws.merged_cells.add(f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}")
         cells = []
         for value in before or []:
-            cell = value if isinstance(value, Cell) else WriteOnlyCell(self.ws, value=value)
-            cell.alignment = TOP
-            cells.append(cell)
+            cells.append(styled(self.ws, value, alignment=TOP))
         cells += [""] * (first - 1 - len(cells))
-        cell = self.cell(text, wrap=True, font=font)
-        if fill is not None:
-            cell.fill = fill
+        cell = styled(self.ws, safe_text(self.ws, text), font=font, fill=fill, alignment=WRAP)
         self.append([*cells, cell])
 
 
