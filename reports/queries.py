@@ -95,11 +95,10 @@ def _joined(query, rows: Subquery):  # noqa: ANN001  (a Select, narrowed here)
     return query
 
 
-def _per_community(
-    rows: Subquery, *groups: ColumnElement, sums: tuple[str, ...] = ("n", "key_sum")
-) -> Subquery:
-    """The source added up per community (and ``groups``, each labelled) before its regions are
-    joined, so the joins touch a row per community and group rather than every row of the source.
+def _per_community(rows: Subquery, *groups: ColumnElement, sums: tuple[str, ...] = ()) -> Subquery:
+    """The source added up per community (and ``groups``, each labelled; ``sums``, the columns
+    summed) before its regions are joined, so the joins touch a row per community and group
+    rather than every row of the source. With neither, the communities the source has, once each.
     (On SQLite a source with record rows at its edges is a UNION ALL, and joining all its rows to
     the communities built a temporary index of them: at a million records, half of the driver
     matrix's time.)"""
@@ -357,7 +356,7 @@ def reached_by_region(session: Session, filters: ReportFilters) -> dict[str, Tal
     """Communities with at least one activity, per region code, with their community key sum
     (the communities come back one row each, a few hundred, so their keys are summed here)."""
     rows = source(facts.ACTIVITIES, filters)
-    reached = select(rows.c.community_id).distinct().subquery()
+    reached = _per_community(rows)
     query = _joined(select(Region.code, reached.c.community_id), reached)
     found: dict[str, list[int]] = defaultdict(list)
     for code, community_id in session.execute(query):
