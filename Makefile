@@ -83,7 +83,7 @@ plotly-bundle:
 bench-weights: venv compile-translations
 	$(PY) -m bench.weights
 
-# The served app under load: gunicorn (production config, 2 workers) and locust on 127.0.0.1,
+# The served app under load: gunicorn (production config, 4 workers) and locust on 127.0.0.1,
 # steady / burst / trivial-page phases, then the records checked (bench/load.py; --quick, --write).
 .PHONY: bench-load
 bench-load: venv compile-translations

@@ -65,6 +65,7 @@ CHECKED_SETTINGS = (
     "EXPORT_TTL_HOURS",
     "EXPORT_INLINE_ROWS",
     "EXPORT_STALLED_MINUTES",
+    "EXPORT_NICENESS",
 )
 
 #: What ``HUEY_URL`` may name: an SQLite file, a Redis server, or memory (tests: jobs run at once).
@@ -114,6 +115,8 @@ def _check_jobs(config: dict, instance_path: str) -> None:
         raise ConfigError("EXPORT_STALLED_MINUTES must be 1 or more")
     if config["EXPORT_INLINE_ROWS"] < 0:
         raise ConfigError("EXPORT_INLINE_ROWS must be 0 (always in the background) or more")
+    if not 0 <= config["EXPORT_NICENESS"] <= 19:
+        raise ConfigError("EXPORT_NICENESS must be from 0 (the same priority as requests) to 19")
 
 
 def check_secret_key(key: str) -> None:
@@ -197,6 +200,9 @@ class Config:
     #: A background export whose builder has said nothing for this many minutes (its consumer
     #: was stopped or killed) is given up: its page says so instead of waiting for ever.
     EXPORT_STALLED_MINUTES = _env_int("EXPORT_STALLED_MINUTES", 15)
+    #: How much nicer (lower CPU priority, 0-19) a workbook or CSV export is built than the
+    #: requests beside it (app/services/priority.py; Linux); 0: at the same priority.
+    EXPORT_NICENESS = _env_int("EXPORT_NICENESS", 10)
     #: ``seed-demo`` may run, and the published demo password may be given to an account.
     ALLOW_DEMO_DATA = False
     ALLOW_DEMO_PASSWORD = False

@@ -3,7 +3,8 @@
 Seeds a fresh SQLite database in a temporary directory or the PostgreSQL of ``DATABASE_URL``
 (``init-db``, a small ``seed-demo``, and 64 volunteers and 4 coordinators made by
 ``app.services.users.add_user``: bench/loadsetup.py),
-starts ``gunicorn -w 2 wsgi:app`` on 127.0.0.1 and a free port with ``YNTYMAK_CONFIG=production``
+starts ``gunicorn -w 4 wsgi:app`` (``--workers``) on 127.0.0.1 and a free port with
+``YNTYMAK_CONFIG=production``
 (a random SECRET_KEY; plain HTTP on loopback, so ``FORCE_HTTPS=0`` and ``SESSION_COOKIE_SECURE=0``;
 limiter counts in ``memory://``), then runs locust headless (bench/locustfile.py), each phase a
 bounded number of users for a bounded time, stopping by itself:
@@ -308,8 +309,9 @@ def report(phases: list[Phase], check: dict, context: dict) -> str:
         f"## Served app under load ({context['database']})",
         "",
         f"`make bench-load` on {date.today():%Y-%m-%d}: gunicorn {context['gunicorn']} "
-        "(`-w 2`, sync workers, "
-        f"`YNTYMAK_CONFIG=production`) on 127.0.0.1, {context['database']}, locust {context['locust']} "
+        f"(`-w {context['workers']}`, sync workers, "
+        f"`YNTYMAK_CONFIG=production`, exports at nice +{context['niceness']}) on 127.0.0.1, "
+        f"{context['database']}, locust {context['locust']} "
         "on the same machine "
         f"({os.cpu_count()} CPUs, Python {platform.python_version()}); the demo of 2,000 activities plus "
         "64 volunteers and 4 coordinators. Response times in ms as locust measures them (rounded to 10 ms "
@@ -391,7 +393,9 @@ def main() -> None:
     parser.add_argument("--coordinators", type=int, default=4)
     parser.add_argument("--rate", type=float, default=50.0, help="Steady submissions per second, in all.")
     parser.add_argument("--burst-users", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, default=4, help="gunicorn sync workers (the README's production setting: 4)."
+    )
     args = parser.parse_args()
     seconds = (15, 10, 10) if args.quick else (60, 30, 30)
     load_before = os.getloadavg()[0]
@@ -445,6 +449,8 @@ def main() -> None:
         "load_before": load_before,
         "database": database,
         "busy": load_before > 1.0,
+        "workers": args.workers,
+        "niceness": os.environ.get("EXPORT_NICENESS", "10"),  # config.py's default
     }
     section = report(phases, check, context)
     print(section)

@@ -1,6 +1,7 @@
 """The load benchmark's clients (``bench/load.py`` runs locust on this file; not meant to be run by hand).
 
-- :class:`Volunteer`: signs in, then sends activities at ``LOAD_RATE / LOAD_VOLUNTEERS`` a second,
+- :class:`Volunteer`: signs in, then sends activities at ``LOAD_RATE / LOAD_VOLUNTEERS`` a second
+  (the first at a random point of its first interval, so that the rate is steady from the start),
   half through the page as a browser does (GET the form, POST it with its CSRF token and the
   record UUID the page carries, follow the redirect to the stored entry) and half through the
   JSON API (``PUT /api/v1/activities/<new uuid>`` with the token from ``GET /api/v1/session``).
@@ -155,6 +156,12 @@ class SubmittingUser(LoadUser):
 class Volunteer(SubmittingUser):
     wait_time = constant_throughput(RATE / VOLUNTEERS)
 
+    def on_start(self) -> None:
+        super().on_start()
+        # Each at a random point of its first interval: 64 tablets do not submit in the same
+        # instant, and a herd of them at the start would be the only queue a short run measured.
+        gevent.sleep(random.uniform(0, VOLUNTEERS / RATE))
+
     @task
     def submit(self) -> None:
         if random.random() < PAGE_SHARE:
@@ -180,6 +187,7 @@ class Coordinator(LoadUser):
         self.account = next(_coordinators)
         restore_session(self, self.account.username)
         wait_for_start()
+        gevent.sleep(random.uniform(0, 3))  # not all four at the same instant either
 
     @task
     def dashboard_and_export(self) -> None:

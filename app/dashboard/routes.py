@@ -21,6 +21,7 @@ from ..i18n import translate
 from ..models import ExportKind
 from ..security import REPORT_ROLES, roles_required
 from ..services.exports import export_records_zip, export_workbook
+from ..services.priority import at_lower_priority
 from ..services.programmes import visible_programme
 from ..translate import gettext
 from ..vocabulary import Role
@@ -104,14 +105,17 @@ def export() -> Response | BaseResponse | tuple[str, int]:
     if (later := background_export(form.filters, ExportKind.XLSX, programme)) is not None:
         return later  # a job, and a 303 to its page
     buffer = BytesIO()
-    result = export_workbook(
-        db.session,
-        form.filters,
-        buffer,
-        locale=str(get_locale()),
-        user=current_user,
-        via="web",
-        programme=programme,
+    result = at_lower_priority(
+        lambda: export_workbook(
+            db.session,
+            form.filters,
+            buffer,
+            locale=str(get_locale()),
+            user=current_user,
+            via="web",
+            programme=programme,
+        ),
+        current_app.config["EXPORT_NICENESS"],
     )
     db.session.commit()
     buffer.seek(0)
@@ -133,8 +137,11 @@ def export_csv() -> Response | BaseResponse | tuple[str, int]:
     if (later := background_export(form.filters, ExportKind.CSV_ZIP)) is not None:
         return later
     buffer = BytesIO()
-    result = export_records_zip(
-        db.session, form.filters, buffer, locale=str(get_locale()), user=current_user, via="web"
+    result = at_lower_priority(
+        lambda: export_records_zip(
+            db.session, form.filters, buffer, locale=str(get_locale()), user=current_user, via="web"
+        ),
+        current_app.config["EXPORT_NICENESS"],
     )
     db.session.commit()
     buffer.seek(0)

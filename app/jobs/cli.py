@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import click
 from flask import Flask, current_app
@@ -10,6 +11,7 @@ from flask.cli import with_appcontext
 
 from ..extensions import db
 from ..services.export_jobs import tidy_jobs
+from ..services.priority import lower_this_thread
 from .queue import job_queue
 
 
@@ -28,7 +30,14 @@ def run_jobs_command(workers: int) -> None:
         handler.setFormatter(logging.Formatter("[%(asctime)s] %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
-    click.echo(f"Running background jobs from {_shown(current_app.config['HUEY_URL'])} ({workers} workers).")
+    # Before the worker threads start: they inherit the consumer's nice value (Linux keeps one per
+    # thread), so exports built in the background give way to the web requests too.
+    nicer = lower_this_thread(current_app.config["EXPORT_NICENESS"])
+    click.echo(
+        f"Running background jobs from {_shown(current_app.config['HUEY_URL'])} ({workers} workers"
+        + (f", nice {os.getpriority(os.PRIO_PROCESS, 0)}" if nicer else "")
+        + ")."
+    )
     # An idle worker asks an SQLite queue again within a second (Redis answers at once).
     consumer = huey.create_consumer(
         workers=workers, worker_type="thread", periodic=True, initial_delay=0.1, max_delay=1.0

@@ -395,6 +395,7 @@ def test_the_queue_settings_and_their_defaults(tmp_path):
     )
     assert app.config["HUEY_URL"] == "sqlite:///" + str(Path(app.instance_path) / "huey.sqlite")
     assert app.config["EXPORT_TTL_HOURS"] == 24 and app.config["EXPORT_INLINE_ROWS"] == 20000
+    assert app.config["EXPORT_NICENESS"] == 10
     assert TestingConfig.HUEY_URL == "memory://"
     app = create_app(
         TestingConfig,
@@ -410,6 +411,8 @@ def test_the_queue_settings_and_their_defaults(tmp_path):
         ({"HUEY_URL": "sqlite://relative"}, "HUEY_URL must be a Redis URL"),
         ({"EXPORT_TTL_HOURS": 0}, "EXPORT_TTL_HOURS must be 1 or more"),
         ({"EXPORT_INLINE_ROWS": -1}, "EXPORT_INLINE_ROWS must be 0 (always in the background) or more"),
+        ({"EXPORT_NICENESS": -1}, "EXPORT_NICENESS must be from 0 (the same priority as requests) to 19"),
+        ({"EXPORT_NICENESS": 20}, "EXPORT_NICENESS must be from 0"),
     ],
 )
 def test_bad_queue_settings_are_one_line(tmp_path, capsys, overrides, message):
