@@ -1,4 +1,5 @@
-"""Fixtures for the entry tests: a signed-in volunteer and a community in their district."""
+"""Fixtures of the functional tests: a signed-in volunteer, a community in their district, and a
+coordinator with the report records."""
 
 from __future__ import annotations
 
@@ -7,6 +8,17 @@ from sqlalchemy import func, select
 
 from app.kinds import KINDS
 from app.models import AuditEvent
+
+from . import report_data
+
+
+@pytest.fixture
+def coordinator(make, db):
+    """A coordinator of Osh region, with the report tests' records (report_data)."""
+    report_data.build(make, db)
+    user = make.user("coordinator", region="KG-O")
+    db.session.commit()
+    return user
 
 
 @pytest.fixture

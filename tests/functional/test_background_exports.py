@@ -38,14 +38,6 @@ def exports_dir(app, tmp_path, monkeypatch):
     return folder
 
 
-@pytest.fixture
-def coordinator(make, db):
-    report_data.build(make, db)
-    user = make.user("coordinator", region="KG-O")
-    db.session.commit()
-    return user
-
-
 def _jobs(db) -> list[ExportJob]:
     db.session.expire_all()
     return list(db.session.scalars(select(ExportJob).order_by(ExportJob.id)))

@@ -16,22 +16,12 @@ import app.dashboard.routes as routes
 from app.jobs.queue import job_queue
 from app.models import AuditEvent, IssuedReport
 
-from . import report_data
-
 linux = pytest.mark.skipif(sys.platform != "linux", reason="nice values per thread are Linux's")
 PERIOD = "from=2025-01-01&to=2025-06-30"
 
 
 def _nice() -> int:
     return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-
-@pytest.fixture
-def coordinator(make, db):
-    report_data.build(make, db)
-    user = make.user("coordinator", region="KG-O")
-    db.session.commit()
-    return user
 
 
 def _spy(monkeypatch, name: str) -> list[tuple[int, int]]:

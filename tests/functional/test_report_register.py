@@ -7,7 +7,6 @@ import hashlib
 from datetime import date
 from io import BytesIO
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -17,7 +16,6 @@ from app.services.periods import period_closed
 from app.vocabulary import Status
 
 from ..factories import PASSWORD
-from . import report_data
 
 PERIOD = "from=2025-01-01&to=2025-06-30"
 
@@ -32,14 +30,6 @@ def _cells(content: bytes) -> dict[str, list]:
     return {
         sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets
     }
-
-
-@pytest.fixture
-def coordinator(make, db):
-    report_data.build(make, db)
-    user = make.user("coordinator", region="KG-O")
-    db.session.commit()
-    return user
 
 
 def test_a_download_is_registered_with_its_hash_and_its_id_on_the_overview(coordinator, login_as, db):
