@@ -48,6 +48,7 @@ from pathlib import Path
 from bench.loadsetup import PREFIX, LoadSetup, prepare
 from bench.results_md import RESULTS, put_section
 from bench.run import ROOT, _app
+from config import Config
 
 
 def markers(database: str) -> tuple[str, str]:
@@ -450,7 +451,7 @@ def main() -> None:
         "database": database,
         "busy": load_before > 1.0,
         "workers": args.workers,
-        "niceness": os.environ.get("EXPORT_NICENESS", "10"),  # config.py's default
+        "niceness": Config.EXPORT_NICENESS,  # as the server read it: the same environment
     }
     section = report(phases, check, context)
     print(section)

@@ -26,10 +26,15 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+def _applies(niceness: int) -> bool:
+    # Linux only: elsewhere a thread's id given to setpriority() would name a process.
+    return niceness > 0 and sys.platform == "linux"
+
+
 def lower_this_thread(niceness: int) -> bool:
     """Raise the calling thread's nice value by ``niceness`` (Linux only: elsewhere the call would
     change the whole process); whether it did."""
-    if niceness <= 0 or sys.platform != "linux":
+    if not _applies(niceness):
         return False
     thread = threading.get_native_id()
     try:
@@ -42,7 +47,7 @@ def lower_this_thread(niceness: int) -> bool:
 def at_lower_priority(work: Callable[[], T], niceness: int) -> T:
     """``work()``, run in a thread of its own whose nice value is raised by ``niceness``; its
     result, or its exception raised here. ``niceness`` 0 runs it in the calling thread."""
-    if niceness <= 0 or sys.platform != "linux":
+    if not _applies(niceness):
         return work()
     context = contextvars.copy_context()
     outcome: dict[str, object] = {}
